@@ -1,0 +1,36 @@
+#pragma once
+// Evaluates parsed expressions and renders templates against a scope.
+#include <stdexcept>
+#include <string>
+
+#include "base/location.h"
+#include "expr/expression.h"
+#include "expr/scope.h"
+#include "expr/template.h"
+#include "expr/value.h"
+
+namespace rb::expr {
+
+// A runtime error in an expression, located in the runbook:
+// "cannot compare string with integer" at x.yaml:12:9.
+class EvalError : public std::runtime_error {
+ public:
+  EvalError(Location where, std::string message)
+      : std::runtime_error(message), location_(where), message_(std::move(message)) {}
+  const Location& location() const { return location_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  Location location_;
+  std::string message_;
+};
+
+// Throws EvalError.
+Value evaluate(const Expression& e, const Scope& scope);
+// A single-expression template yields the expression's value; any other, the concatenation of
+// literal parts and each interpolation's to_text(). Throws EvalError.
+Value render_value(const Template& t, const Scope& scope);
+// render_value(...).to_text(). Throws EvalError.
+std::string render_text(const Template& t, const Scope& scope);
+
+}  // namespace rb::expr

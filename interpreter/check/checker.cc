@@ -1,0 +1,289 @@
+#include "check/checker.h"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "base/spelling.h"
+#include "check/step_graph.h"
+#include "expr/names.h"
+#include "shell/script_quoting.h"
+
+namespace rb::check {
+namespace {
+
+using expr::NameTree;
+
+const char* const kStepFields[] = {"status",  "exit_code", "stdout",      "stderr",
+                                   "output",  "outputs",   "attempts",    "duration_ms"};
+
+void for_each_step(const std::vector<model::Step>& steps,
+                   const std::function<void(const model::Step&)>& fn) {
+  for (const model::Step& s : steps) {
+    fn(s);
+    if (const auto* g = std::get_if<model::GroupAction>(&s.action)) for_each_step(g->steps, fn);
+    for_each_step(s.on_failure, fn);
+  }
+}
+
+void for_all_steps(const model::Runbook& rb, const std::function<void(const model::Step&)>& fn) {
+  for_each_step(rb.steps, fn);
+  for_each_step(rb.on_failure, fn);
+  for_each_step(rb.finally_steps, fn);
+}
+
+class RunbookChecker {
+ public:
+  RunbookChecker(const model::Runbook& rb, Diagnostics& diags,
+                 std::set<const model::Runbook*>& checked)
+      : rb_(rb), diags_(diags), checked_(checked) {}
+
+  void run() {
+    collect_ids();
+    build_trees();
+    check_runbook_level();
+    check_list(rb_.steps, steps_tree_);
+    check_list(rb_.on_failure, steps_tree_);
+    check_list(rb_.finally_steps, steps_tree_);
+  }
+
+ private:
+  void collect_ids() {
+    std::map<std::string, Location> first;
+    for_all_steps(rb_, [&](const model::Step& s) {
+      if (s.id.empty()) return;
+      auto [it, fresh] = first.emplace(s.id, s.id_location);
+      if (!fresh) {
+        Diagnostic& d = diags_.error(s.id_location, "duplicate step id '" + s.id + "'",
+                                     "step ids must be unique in a runbook; rename one",
+                                     static_cast<int>(s.id.size()));
+        d.notes.push_back(Diagnostic{Severity::kNote, it->second, static_cast<int>(s.id.size()),
+                                     "'" + s.id + "' is first used here", "", {}});
+      }
+    });
+  }
+
+  void build_trees() {
+    NameTree inputs;
+    inputs.child_noun = "input";
+    inputs.hint = "declare it under 'inputs:'";
+    for (const auto& i : rb_.inputs) inputs.add(i.name, NameTree::open_tree());
+
+    NameTree vars;
+    vars.child_noun = "var";
+    vars.hint = "define it under 'vars:' or with a 'set:' step";
+    for (const auto& v : rb_.vars) vars.add(v.name, NameTree::open_tree());
+    for_all_steps(rb_, [&](const model::Step& s) {
+      if (const auto* set = std::get_if<model::SetAction>(&s.action)) {
+        for (const auto& v : set->values) vars.add(v.name, NameTree::open_tree());
+      }
+    });
+
+    NameTree steps;
+    steps.child_noun = "step";
+    steps.hint = "refer to a step by its 'id:'";
+    for_all_steps(rb_, [&](const model::Step& s) {
+      if (s.id.empty()) return;
+      NameTree fields;
+      fields.child_noun = "step field";
+      fields.hint =
+          "a step has status, exit_code, stdout, stderr, output, outputs, attempts, duration_ms";
+      for (const char* f : kStepFields) fields.add(f, NameTree::open_tree());
+      NameTree outputs;
+      outputs.child_noun = "output";
+      if (s.outputs.empty()) {
+        outputs.hint = "step '" + s.id + "' declares no outputs; add them under its 'outputs:'";
+      } else {
+        outputs.hint = "step '" + s.id + "' declares:";
+        for (const auto& o : s.outputs) {
+          outputs.add(o.name, NameTree::open_tree());
+          outputs.hint += " " + o.name;
+        }
+      }
+      fields.add("outputs", std::move(outputs));
+      steps.add(s.id, std::move(fields));
+    });
+
+    NameTree run;
+    run.child_noun = "run field";
+    run.add("id");
+    NameTree runbook;
+    runbook.child_noun = "runbook field";
+    runbook.add("name");
+
+    header_tree_.child_noun = "name";
+    header_tree_.add("inputs", inputs);
+    header_tree_.add("env", NameTree::open_tree());
+    header_tree_.add("run", run);
+    header_tree_.add("runbook", runbook);
+    header_tree_.hint = "expressions use inputs, vars, env, steps, run and runbook";
+
+    steps_tree_ = header_tree_;
+    steps_tree_.add("vars", vars);
+    steps_tree_.add("steps", steps);
+  }
+
+  void check_runbook_level() {
+    // vars are evaluated in order: each may use only the vars above it.
+    NameTree tree = header_tree_;
+    NameTree& vars = tree.add("vars");
+    vars.child_noun = "var";
+    vars.hint = "vars are evaluated in order; a var can use only the vars above it";
+    for (const auto& v : rb_.vars) {
+      check_template(v.value, tree);
+      vars.add(v.name, NameTree::open_tree());
+    }
+    for (const auto& e : rb_.env) check_template(e.value, tree);
+    if (rb_.concurrency) check_template(*rb_.concurrency, tree);
+  }
+
+  void check_list(const std::vector<model::Step>& steps, const NameTree& scope) {
+    order_steps(steps, &diags_);
+    for (const model::Step& s : steps) check_step(s, scope);
+  }
+
+  static NameTree with_own_result(const NameTree& scope) {
+    NameTree t = scope;
+    t.add("stdout");
+    t.add("stderr");
+    t.add("output", NameTree::open_tree());
+    t.add("exit_code");
+    return t;
+  }
+
+  void check_step(const model::Step& s, const NameTree& outer) {
+    if (s.for_each) check_expr(s.for_each, outer);
+    if (s.for_each_items) {
+      for (const auto& t : *s.for_each_items) check_template(t, outer);
+    }
+    NameTree scope = outer;
+    if (s.has_loop()) scope.add(s.loop_var, NameTree::open_tree());
+    if (s.name) check_template(*s.name, scope);
+    if (s.guard) check_expr(s.guard, scope);
+    for (const auto& e : s.env) check_template(e.value, scope);
+    if (s.cwd) check_template(*s.cwd, scope);
+    const NameTree own = with_own_result(scope);
+    if (s.retry && s.retry->until) check_expr(s.retry->until, own);
+    for (const auto& o : s.outputs) check_expr(o.value, own);
+
+    std::visit(
+        [&](const auto& a) {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, model::CommandAction>) {
+            check_command(a.command, scope);
+          } else if constexpr (std::is_same_v<T, model::WaitAction>) {
+            check_command(a.command, scope);
+            if (a.until) check_expr(a.until, own);
+          } else if constexpr (std::is_same_v<T, model::ConfirmAction> ||
+                               std::is_same_v<T, model::LogAction> ||
+                               std::is_same_v<T, model::FailAction>) {
+            check_template(a.message, scope);
+          } else if constexpr (std::is_same_v<T, model::AssertAction>) {
+            for (const auto& c : a.conditions) check_expr(c, scope);
+            if (a.message) check_template(*a.message, scope);
+          } else if constexpr (std::is_same_v<T, model::SetAction>) {
+            for (const auto& v : a.values) check_template(v.value, scope);
+          } else if constexpr (std::is_same_v<T, model::IncludeAction>) {
+            check_include(a, scope);
+          } else if constexpr (std::is_same_v<T, model::GroupAction>) {
+            check_list(a.steps, scope);
+          }
+        },
+        s.action);
+    check_list(s.on_failure, scope);
+  }
+
+  void check_include(const model::IncludeAction& inc, const NameTree& scope) {
+    for (const auto& w : inc.with) check_template(w.value, scope);
+    if (!inc.runbook) return;
+    const model::Runbook& child = *inc.runbook;
+    std::vector<std::string> names;
+    for (const auto& i : child.inputs) names.push_back(i.name);
+    std::set<std::string> given;
+    for (const auto& w : inc.with) {
+      given.insert(w.name);
+      if (!child.find_input(w.name)) {
+        std::string hint = did_you_mean(w.name, names);
+        diags_.error(w.location,
+                     "'" + inc.path.value + "' has no input '" + w.name + "'",
+                     hint.empty() ? "its inputs are: " + join(names) : hint,
+                     static_cast<int>(w.name.size()));
+      }
+    }
+    for (const auto& i : child.inputs) {
+      if (i.required && !i.default_value && !given.count(i.name)) {
+        diags_.error(inc.path.location,
+                     "'" + inc.path.value + "' needs input '" + i.name + "', which 'with' does not give",
+                     "add it: with: { " + i.name + ": ... }");
+      }
+    }
+    if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_).run();
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    if (v.empty()) return "(none)";
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  void check_command(const model::Command& c, const NameTree& scope) {
+    if (const auto* e = std::get_if<model::ExecCommand>(&c)) {
+      for (const auto& a : e->argv) check_template(a, scope);
+      return;
+    }
+    const auto& sh = std::get<model::ShellCommand>(c);
+    check_template(sh.script, scope);
+    std::vector<shell::ScriptPiece> pieces;
+    std::vector<const expr::TemplatePart*> sources;
+    for (const auto& part : sh.script.parts()) {
+      shell::ScriptPiece p;
+      p.interpolated = part.expr != nullptr;
+      p.raw = part.expr && part.expr->is_raw();
+      p.text = part.expr ? "x" : part.literal;
+      pieces.push_back(std::move(p));
+      sources.push_back(&part);
+    }
+    std::vector<shell::QuoteContext> contexts = shell::interpolation_contexts(pieces);
+    size_t k = 0;
+    for (size_t i = 0; i < pieces.size() && k < contexts.size(); ++i) {
+      if (!pieces[i].interpolated) continue;
+      if (contexts[k] == shell::QuoteContext::kBacktick && !pieces[i].raw) {
+        const expr::Expression& e = *sources[i]->expr;
+        diags_.error(e.location(), "'${{ }}' inside backticks cannot be quoted safely",
+                     "use $( ... ) instead of backticks");
+      }
+      ++k;
+    }
+  }
+
+  void check_template(const expr::Template& t, const NameTree& scope) {
+    for (const expr::ExprPtr& e : t.expressions()) check_expr(e, scope);
+  }
+
+  void check_expr(const expr::ExprPtr& e, const NameTree& scope) {
+    if (!e) return;
+    expr::check_names(*e, scope, diags_);
+    if (e->calls_raw()) {
+      diags_.warning(e->location(),
+                     "raw() inserts its value without quoting: a value holding shell code will run",
+                     "use raw() only for trusted values; interpolation without it is always safe",
+                     static_cast<int>(e->text().size()));
+    }
+  }
+
+  const model::Runbook& rb_;
+  Diagnostics& diags_;
+  std::set<const model::Runbook*>& checked_;
+  NameTree header_tree_;  // for vars, env and concurrency: no steps yet
+  NameTree steps_tree_;
+};
+
+}  // namespace
+
+void check_runbook(const model::Runbook& rb, Diagnostics& diags) {
+  std::set<const model::Runbook*> checked{&rb};
+  RunbookChecker(rb, diags, checked).run();
+}
+
+}  // namespace rb::check

@@ -1,0 +1,18 @@
+#pragma once
+// The subcommands of `runbook`. Each registers itself on the CLI11 app and, when chosen, runs
+// and stores its exit code in `*exit_code`. Help text lives beside each command's code.
+#include <CLI/CLI.hpp>
+
+namespace rb::cli {
+
+// Exit codes of the contract.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitPaused = 3;
+inline constexpr int kExitLocked = 4;
+inline constexpr int kExitInterrupted = 130;
+
+void add_validate_command(CLI::App& app, int* exit_code);
+
+}  // namespace rb::cli

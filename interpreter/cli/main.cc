@@ -1,0 +1,31 @@
+// runbook: a declarative runbook interpreter. This file only wires the subcommands together.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/commands.h"
+
+#ifndef RUNBOOK_VERSION
+#define RUNBOOK_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"runbook: validate, review, run, record and test operations runbooks written in YAML",
+               "runbook"};
+  app.set_version_flag("--version", RUNBOOK_VERSION);
+  app.require_subcommand(1);
+  int exit_code = rb::cli::kExitOk;
+  rb::cli::add_validate_command(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return rb::cli::kExitUsage;
+  }
+  return exit_code;
+}

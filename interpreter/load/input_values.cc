@@ -1,0 +1,158 @@
+#include "load/input_values.h"
+
+#include <re2/re2.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+namespace rb::load {
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+expr::Value from_json(const nlohmann::json& j) {
+  if (j.is_null()) return expr::Value();
+  if (j.is_boolean()) return expr::Value(j.get<bool>());
+  if (j.is_number_integer()) return expr::Value(j.get<int64_t>());
+  if (j.is_number()) return expr::Value(j.get<double>());
+  if (j.is_string()) return expr::Value(j.get<std::string>());
+  if (j.is_array()) {
+    expr::List list;
+    for (const auto& e : j) list.push_back(from_json(e));
+    return expr::Value(std::move(list));
+  }
+  expr::Map map;
+  for (auto it = j.begin(); it != j.end(); ++it) map[it.key()] = from_json(it.value());
+  return expr::Value(std::move(map));
+}
+
+std::string shown(const expr::Value& v) {
+  std::string t = v.is_string() ? v.as_string() : v.to_json();
+  if (t.size() > 60) t = t.substr(0, 57) + "...";
+  return "'" + t + "'";
+}
+
+}  // namespace
+
+std::optional<expr::Value> convert_input(model::InputType type, const expr::Value& raw,
+                                         std::string* why) {
+  auto fail = [&](const std::string& expected) -> std::optional<expr::Value> {
+    if (why) *why = "expected " + expected + ", got " + (raw.is_string() ? shown(raw) : std::string(raw.type_name()) + " " + shown(raw));
+    return std::nullopt;
+  };
+  switch (type) {
+    case model::InputType::kString:
+      if (raw.is_list() || raw.is_map() || raw.is_null()) return fail("a string");
+      return expr::Value(raw.to_text());
+    case model::InputType::kInteger: {
+      if (raw.is_int()) return raw;
+      if (raw.is_double() && std::floor(raw.as_double()) == raw.as_double() &&
+          std::fabs(raw.as_double()) < 9e15) {
+        return expr::Value(static_cast<int64_t>(raw.as_double()));
+      }
+      if (!raw.is_string()) return fail("an integer");
+      std::string s = trim(raw.as_string());
+      if (s.empty()) return fail("an integer");
+      errno = 0;
+      char* end = nullptr;
+      long long n = std::strtoll(s.c_str(), &end, 10);
+      if (errno != 0 || end != s.c_str() + s.size()) return fail("an integer");
+      return expr::Value(static_cast<int64_t>(n));
+    }
+    case model::InputType::kNumber: {
+      if (raw.is_number()) return raw;
+      if (!raw.is_string()) return fail("a number");
+      std::string s = trim(raw.as_string());
+      if (s.empty()) return fail("a number");
+      char* end = nullptr;
+      errno = 0;
+      long long n = std::strtoll(s.c_str(), &end, 10);
+      if (errno == 0 && end == s.c_str() + s.size()) return expr::Value(static_cast<int64_t>(n));
+      double d = std::strtod(s.c_str(), &end);
+      if (end != s.c_str() + s.size() || !std::isfinite(d)) return fail("a number");
+      return expr::Value(d);
+    }
+    case model::InputType::kBoolean: {
+      if (raw.is_bool()) return raw;
+      if (!raw.is_string()) return fail("true or false");
+      std::string s = trim(raw.as_string());
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (s == "true" || s == "yes" || s == "1") return expr::Value(true);
+      if (s == "false" || s == "no" || s == "0") return expr::Value(false);
+      return fail("true or false");
+    }
+    case model::InputType::kList: {
+      if (raw.is_list()) return raw;
+      if (!raw.is_string()) return fail("a list");
+      std::string s = trim(raw.as_string());
+      if (!s.empty() && s[0] == '[') {
+        nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
+        if (j.is_discarded() || !j.is_array()) {
+          if (why) *why = "expected a JSON array like [\"a\", \"b\"], got '" + s + "'";
+          return std::nullopt;
+        }
+        return from_json(j);
+      }
+      expr::List list;
+      if (s.empty()) return expr::Value(std::move(list));
+      size_t begin = 0;
+      while (true) {
+        size_t comma = s.find(',', begin);
+        list.push_back(expr::Value(trim(s.substr(begin, comma - begin))));
+        if (comma == std::string::npos) break;
+        begin = comma + 1;
+      }
+      return expr::Value(std::move(list));
+    }
+  }
+  return fail("a value");
+}
+
+bool matches_pattern(const std::string& pattern, const std::string& value, std::string* error) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  RE2 re(pattern, options);
+  if (!re.ok()) {
+    if (error) *error = re.error();
+    return false;
+  }
+  return RE2::FullMatch(value, re);
+}
+
+std::string check_input_constraints(const model::InputSpec& spec, const expr::Value& value) {
+  std::vector<expr::Value> elements;
+  if (value.is_list()) {
+    elements = value.as_list();
+  } else {
+    elements.push_back(value);
+  }
+  for (const expr::Value& e : elements) {
+    if (!spec.allowed.empty()) {
+      bool ok = false;
+      for (const expr::Value& a : spec.allowed) ok = ok || a == e;
+      if (!ok) {
+        std::string list;
+        for (const expr::Value& a : spec.allowed) list += (list.empty() ? "" : ", ") + a.to_text();
+        return shown(e) + " is not one of the allowed values: " + list;
+      }
+    }
+    if (spec.pattern) {
+      std::string err;
+      if (!matches_pattern(spec.pattern->value, e.to_text(), &err)) {
+        if (!err.empty()) return "the pattern is invalid: " + err;
+        return shown(e) + " does not match the pattern '" + spec.pattern->value + "'";
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace rb::load

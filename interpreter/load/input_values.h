@@ -1,0 +1,22 @@
+#pragma once
+// Input values: converting what a user gives (a -i NAME=VALUE string, a YAML value from an
+// inputs file or a default) to an input's declared type, and checking enum and pattern.
+#include <optional>
+#include <string>
+
+#include "expr/value.h"
+#include "load/model.h"
+
+namespace rb::load {
+
+// Converts `raw` to the input's type. Strings convert as a user would expect: "42" to an
+// integer, "true"/"false"/"yes"/"no" to a boolean, a JSON array or "a,b,c" to a list.
+// On failure returns nullopt and sets *why ("expected an integer, got 'abc'").
+std::optional<expr::Value> convert_input(model::InputType type, const expr::Value& raw,
+                                         std::string* why);
+// Checks a converted value against enum and pattern. Returns "" when fine, else the reason.
+std::string check_input_constraints(const model::InputSpec& spec, const expr::Value& value);
+// Whether `value` matches the whole of `pattern` (RE2). Sets *error for a bad pattern.
+bool matches_pattern(const std::string& pattern, const std::string& value, std::string* error);
+
+}  // namespace rb::load

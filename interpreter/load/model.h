@@ -1,0 +1,167 @@
+#pragma once
+// The typed model of a runbook, as the loader builds it from YAML. Every element keeps the
+// location it came from, so later stages (checker, engine) can point into the file.
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "base/duration.h"
+#include "base/location.h"
+#include "base/source_file.h"
+#include "expr/expression.h"
+#include "expr/template.h"
+#include "expr/value.h"
+
+namespace rb::model {
+
+template <class T>
+struct Located {
+  T value{};
+  Location location;
+};
+
+enum class InputType { kString, kInteger, kNumber, kBoolean, kList };
+const char* input_type_name(InputType t);
+
+struct InputSpec {
+  std::string name;
+  Location location;
+  InputType type = InputType::kString;
+  std::optional<expr::Value> default_value;
+  bool required = false;
+  std::vector<expr::Value> allowed;  // enum:
+  std::optional<Located<std::string>> pattern;
+  bool secret = false;
+  std::string description;
+};
+
+struct NamedTemplate {
+  std::string name;
+  Location location;  // of the name
+  expr::Template value;
+};
+
+struct NamedExpr {
+  std::string name;
+  Location location;
+  expr::ExprPtr value;
+};
+
+// `run:` a script for a POSIX shell.
+struct ShellCommand {
+  expr::Template script;
+  std::string shell = "bash";  // bash, sh, dash, zsh or ksh
+  Location location;
+};
+
+// `exec:` a program and its arguments, no shell.
+struct ExecCommand {
+  std::vector<expr::Template> argv;
+  Location location;
+};
+
+using Command = std::variant<ShellCommand, ExecCommand>;
+
+struct Step;
+
+struct CommandAction {
+  Command command;
+};
+struct WaitAction {
+  Command command;
+  expr::ExprPtr until;
+  Duration interval{5000};
+  Duration timeout{600000};
+};
+struct ConfirmAction {
+  expr::Template message;
+};
+struct AssertAction {
+  std::vector<expr::ExprPtr> conditions;
+  std::optional<expr::Template> message;
+};
+struct SetAction {
+  std::vector<NamedTemplate> values;
+};
+struct LogAction {
+  expr::Template message;
+};
+struct FailAction {
+  expr::Template message;
+};
+struct SleepAction {
+  Duration duration{0};
+};
+struct Runbook;
+struct IncludeAction {
+  Located<std::string> path;  // as written, relative to the including file
+  std::string resolved_path;
+  std::vector<NamedTemplate> with;
+  std::shared_ptr<const Runbook> runbook;  // null when it failed to load
+};
+struct GroupAction {
+  std::vector<Step> steps;
+};
+
+using Action = std::variant<CommandAction, WaitAction, ConfirmAction, AssertAction, SetAction,
+                            LogAction, FailAction, SleepAction, IncludeAction, GroupAction>;
+
+struct RetryPolicy {
+  int attempts = 1;
+  Duration delay{0};
+  double backoff = 1.0;
+  expr::ExprPtr until;  // retry until true (in addition to until success)
+  Location location;
+};
+
+enum class Capture { kText, kJson, kLines };
+const char* capture_name(Capture c);
+
+struct Step {
+  std::string id;  // empty when the runbook gave none
+  Location id_location;
+  Location location;        // the step itself (its first key)
+  std::string action_name;  // "run", "exec", "wait", ... as written
+  Location action_location;
+  Action action;
+
+  std::optional<expr::Template> name;
+  std::string description;
+  expr::ExprPtr guard;  // if:
+  std::vector<Located<std::string>> needs;
+  bool needs_given = false;
+  expr::ExprPtr for_each;                      // for_each: EXPR
+  std::optional<std::vector<expr::Template>> for_each_items;  // for_each: [a, b]
+  std::string loop_var = "item";               // as:
+  bool has_loop() const { return for_each != nullptr || for_each_items.has_value(); }
+  std::optional<RetryPolicy> retry;
+  std::optional<Located<Duration>> timeout;
+  bool continue_on_error = false;
+  std::vector<NamedTemplate> env;
+  std::optional<expr::Template> cwd;
+  Capture capture = Capture::kText;
+  bool capture_given = false;
+  std::vector<NamedExpr> outputs;
+  std::vector<Step> on_failure;
+  bool readonly = false;
+};
+
+struct Runbook {
+  SourceFilePtr source;
+  std::string path;  // as given to the loader
+  Located<std::string> name;
+  std::string description;
+  std::vector<InputSpec> inputs;
+  std::vector<NamedTemplate> vars;
+  std::vector<NamedTemplate> env;
+  std::optional<expr::Template> concurrency;
+  std::vector<Step> steps;
+  std::vector<Step> on_failure;
+  std::vector<Step> finally_steps;
+
+  const InputSpec* find_input(std::string_view n) const;
+};
+
+}  // namespace rb::model

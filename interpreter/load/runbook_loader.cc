@@ -1,0 +1,409 @@
+#include "load/runbook_loader.h"
+
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <fstream>
+#include <sstream>
+
+#include "base/spelling.h"
+#include "load/input_values.h"
+#include "load/loader.h"
+
+namespace rb::load {
+namespace {
+
+constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
+constexpr size_t kMaxIncludeDepth = 16;
+
+const std::vector<std::string> kTopKeys = {"runbook", "name",        "description", "inputs",
+                                           "vars",    "env",         "concurrency", "steps",
+                                           "on_failure", "finally"};
+const std::vector<std::string> kInputKeys = {"type",   "default", "required",   "enum",
+                                             "pattern", "secret", "description"};
+
+bool valid_runbook_name(const std::string& s) {
+  if (s.empty() || s.size() > 100) return false;
+  auto ok_first = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!ok_first(s[0])) return false;
+  for (char c : s) {
+    if (!ok_first(c) && c != '-') return false;
+  }
+  return true;
+}
+
+// Reports bytes that make a file not text, at their place. Returns false when found.
+bool check_text(const SourceFile& file, Diagnostics& diags) {
+  const std::string& t = file.text();
+  for (size_t i = 0; i < t.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(t[i]);
+    if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+      auto [line, col] = file.line_column(i);
+      diags.error(Location{&file, line, col},
+                  "the file is not text: it holds a control byte (0x" +
+                      std::string(1, "0123456789abcdef"[c >> 4]) +
+                      std::string(1, "0123456789abcdef"[c & 15]) + ")",
+                  "a runbook is a YAML text file; is this the right file?");
+      return false;
+    }
+    if (c >= 0x80) {  // validate UTF-8 sequence
+      int n = (c >= 0xF0 && c <= 0xF4) ? 3 : (c >= 0xE0) ? 2 : (c >= 0xC2 && c < 0xE0) ? 1 : -1;
+      bool ok = n > 0 && c < 0xF5 && i + n < t.size() + 0;
+      for (int k = 1; ok && k <= n; ++k) {
+        ok = i + k < t.size() && (static_cast<unsigned char>(t[i + k]) & 0xC0) == 0x80;
+      }
+      if (!ok) {
+        auto [line, col] = file.line_column(i);
+        diags.error(Location{&file, line, col}, "the file is not valid UTF-8 text",
+                    "a runbook is a YAML text file in UTF-8; is this the right file?");
+        return false;
+      }
+      i += n;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_identifier(const std::string& s, bool allow_hyphen) {
+  if (s.empty() || s.size() > 100) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char c : s) {
+    if (!alpha(c) && !(c >= '0' && c <= '9') && !(allow_hyphen && c == '-')) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<const model::Runbook> RunbookLoader::load_file(const std::string& path,
+                                                               Location included_from) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string canonical = fs::weakly_canonical(fs::path(path), ec).string();
+  if (ec) canonical = path;
+
+  for (size_t i = 0; i < stack_.size(); ++i) {
+    if (stack_[i] == canonical) {
+      std::string cycle;
+      for (size_t j = i; j < stack_.size(); ++j) cycle += stack_[j] + " -> ";
+      diags_.error(included_from, "include cycle: " + cycle + canonical,
+                   "a runbook cannot include itself, directly or through others");
+      return nullptr;
+    }
+  }
+  if (stack_.size() >= kMaxIncludeDepth) {
+    diags_.error(included_from, "includes nested more than 16 deep");
+    return nullptr;
+  }
+  if (auto it = cache_.find(canonical); it != cache_.end()) return it->second;
+
+  auto report = [&](const std::string& message, const std::string& hint) {
+    if (included_from.known()) {
+      diags_.error(included_from, message, hint);
+    } else {
+      auto file = std::make_shared<SourceFile>(path, "");
+      diags_.retain(file);
+      diags_.error(Location{file.get(), 0, 0}, message, hint);
+    }
+  };
+  if (fs::is_directory(path, ec)) {
+    report("'" + path + "' is a directory, not a runbook file", "name a .yaml file");
+    return nullptr;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    report("cannot read '" + path + "': " + std::strerror(errno),
+           "check the path; include paths are relative to the including file");
+    return nullptr;
+  }
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      report("'" + path + "' is larger than 4 MiB", "a runbook is a small YAML file; is this the right file?");
+      return nullptr;
+    }
+  }
+  stack_.push_back(canonical);
+  auto rb = load_text(path, std::move(text));
+  stack_.pop_back();
+  cache_[canonical] = rb;
+  return rb;
+}
+
+std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string& path,
+                                                               std::string text) {
+  auto file = std::make_shared<SourceFile>(path, std::move(text));
+  diags_.retain(file);
+  const Location top{file.get(), 1, 1};
+  if (!check_text(*file, diags_)) return nullptr;
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(file->text());
+  } catch (const YAML::Exception& e) {
+    Location where = top;
+    if (!e.mark.is_null()) where = Location{file.get(), e.mark.line + 1, e.mark.column + 1};
+    std::string msg = e.msg;
+    diags_.error(where, "invalid YAML: " + msg,
+                 "check the indentation and quoting around here; a value holding ': ' or "
+                 "starting with '{', '[', '*', '&' or '!' needs quotes");
+    return nullptr;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    diags_.error(top, "the file is empty",
+                 "a runbook starts with 'runbook: 1', a name and a list of steps");
+    return nullptr;
+  }
+  YamlReader r(*file, diags_);
+  if (!root.IsMap()) {
+    diags_.error(r.at(root, top),
+                 std::string("a runbook must be a YAML mapping, not ") + YamlReader::kind(root),
+                 "a runbook starts with 'runbook: 1', a name and a list of steps");
+    return nullptr;
+  }
+
+  auto rb = std::make_shared<model::Runbook>();
+  rb->source = file;
+  rb->path = path;
+  r.check_keys(root, kTopKeys, "the runbook");
+
+  const YAML::Node version = root["runbook"];
+  if (!version.IsDefined()) {
+    diags_.error(top, "missing 'runbook: 1' (the format version)",
+                 "add 'runbook: 1' as the first line");
+  } else {
+    expr::Value v = r.scalar_value(version);
+    if (!version.IsScalar() || !v.is_int() || v.as_int() != 1) {
+      diags_.error(r.at(version, top),
+                   "unsupported format version '" + (version.IsScalar() ? version.Scalar() : std::string("?")) + "'",
+                   "this runbook interpreter reads format version 1: write 'runbook: 1'",
+                   r.width(version));
+    }
+  }
+
+  const YAML::Node name = root["name"];
+  if (!name.IsDefined()) {
+    diags_.error(top, "missing 'name'", "add a name like 'name: mysql-k8s-rollback'");
+  } else if (auto s = r.read_string(name, "'name'", top)) {
+    rb->name = {*s, r.at(name, top)};
+    if (!valid_runbook_name(*s)) {
+      diags_.error(r.at(name, top), "invalid runbook name '" + *s + "'",
+                   "use lower-case letters, digits and '-', like 'mysql-k8s-rollback'",
+                   r.width(name));
+    }
+  }
+  if (const YAML::Node d = root["description"]; d.IsDefined()) {
+    if (auto s = r.read_string(d, "'description'", top)) rb->description = *s;
+  }
+  if (const YAML::Node n = root["inputs"]; n.IsDefined() && !n.IsNull()) load_inputs(r, n, *rb);
+  if (const YAML::Node n = root["vars"]; n.IsDefined() && !n.IsNull()) {
+    rb->vars = load_named_templates(r, n, "'vars'", false, top);
+  }
+  if (const YAML::Node n = root["env"]; n.IsDefined() && !n.IsNull()) {
+    rb->env = load_named_templates(r, n, "'env'", true, top);
+  }
+  if (const YAML::Node n = root["concurrency"]; n.IsDefined()) {
+    rb->concurrency = r.read_template(n, "'concurrency'", top);
+  }
+
+  StepLoader steps(*this, r, path);
+  const YAML::Node s = root["steps"];
+  if (!s.IsDefined()) {
+    diags_.error(top, "missing 'steps'", "a runbook needs at least one step under 'steps:'");
+  } else {
+    rb->steps = steps.load_steps(s, "'steps'", top, 0);
+    if (s.IsSequence() && s.size() == 0) {
+      diags_.error(r.at(s, top), "'steps' is empty", "a runbook needs at least one step");
+    }
+  }
+  if (const YAML::Node n = root["on_failure"]; n.IsDefined() && !n.IsNull()) {
+    rb->on_failure = steps.load_steps(n, "'on_failure'", top, 0);
+  }
+  if (const YAML::Node n = root["finally"]; n.IsDefined() && !n.IsNull()) {
+    rb->finally_steps = steps.load_steps(n, "'finally'", top, 0);
+  }
+  return rb;
+}
+
+void RunbookLoader::load_inputs(YamlReader& r, const YAML::Node& node, model::Runbook& rb) {
+  if (!r.expect_map(node, "'inputs'", {})) return;
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      diags_.error(r.at(it->first), "an input name must be a name, not " +
+                                        std::string(YamlReader::kind(it->first)));
+      continue;
+    }
+    model::InputSpec spec;
+    spec.name = it->first.Scalar();
+    spec.location = r.at(it->first);
+    if (!seen.insert(spec.name).second) {
+      diags_.error(spec.location, "input '" + spec.name + "' is declared twice",
+                   "YAML keeps only one of them; remove or rename one", r.width(it->first));
+      continue;
+    }
+    if (!is_identifier(spec.name, true)) {
+      diags_.error(spec.location, "invalid input name '" + spec.name + "'",
+                   "use letters, digits, '_' and '-', starting with a letter", r.width(it->first));
+    }
+    load_input(r, it->first, it->second, spec);
+    rb.inputs.push_back(std::move(spec));
+  }
+}
+
+void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML::Node& node,
+                               model::InputSpec& spec) {
+  const std::string what = "input '" + spec.name + "'";
+  if (node.IsNull()) return;  // `name:` alone: an optional string
+  if (!node.IsMap()) {
+    diags_.error(r.at(node, spec.location), what + " must be a mapping like { type: string }",
+                 "write e.g. '" + spec.name + ": { type: string, required: true }'");
+    return;
+  }
+  r.check_keys(node, kInputKeys, what);
+  if (const YAML::Node t = node["type"]; t.IsDefined()) {
+    static const std::vector<std::string> kTypes = {"string", "integer", "number", "boolean",
+                                                    "list"};
+    if (auto s = r.read_string(t, "'type'", spec.location)) {
+      bool found = false;
+      for (size_t i = 0; i < kTypes.size(); ++i) {
+        if (kTypes[i] == *s) {
+          spec.type = static_cast<model::InputType>(i);
+          found = true;
+        }
+      }
+      if (!found) {
+        std::string hint = did_you_mean(*s, kTypes);
+        diags_.error(r.at(t), "unknown input type '" + *s + "'",
+                     hint.empty() ? "use one of: string, integer, number, boolean, list" : hint,
+                     r.width(t));
+        return;
+      }
+    }
+  }
+  if (const YAML::Node n = node["required"]; n.IsDefined()) {
+    spec.required = r.read_bool(n, "'required'", spec.location).value_or(false);
+  }
+  if (const YAML::Node n = node["secret"]; n.IsDefined()) {
+    spec.secret = r.read_bool(n, "'secret'", spec.location).value_or(false);
+  }
+  if (const YAML::Node n = node["description"]; n.IsDefined()) {
+    spec.description = r.read_string(n, "'description'", spec.location).value_or("");
+  }
+  if (const YAML::Node n = node["pattern"]; n.IsDefined()) {
+    if (auto s = r.read_string(n, "'pattern'", spec.location)) {
+      spec.pattern = model::Located<std::string>{*s, r.at(n)};
+      std::string err;
+      matches_pattern(*s, "", &err);
+      if (!err.empty()) {
+        diags_.error(r.at(n), "invalid pattern: " + err,
+                     "patterns are RE2 regular expressions that must match the whole value",
+                     r.width(n));
+        spec.pattern.reset();
+      }
+    }
+  }
+  if (const YAML::Node n = node["enum"]; n.IsDefined()) {
+    if (r.expect_list(n, "'enum'", spec.location)) {
+      if (n.size() == 0) diags_.error(r.at(n), "'enum' is empty", "list the allowed values");
+      for (const YAML::Node& e : n) {
+        std::string why;
+        auto v = e.IsScalar() ? convert_input(spec.type == model::InputType::kList
+                                                  ? model::InputType::kString
+                                                  : spec.type,
+                                              r.scalar_value(e), &why)
+                              : std::nullopt;
+        if (!v) {
+          diags_.error(r.at(e, r.at(n)),
+                       "enum value of " + what + " is not of type " +
+                           model::input_type_name(spec.type) + (why.empty() ? "" : ": " + why),
+                       "", r.width(e));
+          continue;
+        }
+        spec.allowed.push_back(*v);
+      }
+    }
+  }
+  if (const YAML::Node n = node["default"]; n.IsDefined()) {
+    std::string why;
+    auto v = convert_input(spec.type, r.node_value(n), &why);
+    if (!v) {
+      diags_.error(r.at(n, r.at(key)),
+                   "the default of " + what + " is not of type " +
+                       model::input_type_name(spec.type) + ": " + why,
+                   "", r.width(n));
+    } else {
+      std::string bad = check_input_constraints(spec, *v);
+      if (!bad.empty()) {
+        diags_.error(r.at(n, r.at(key)), "the default of " + what + " is refused: " + bad, "",
+                     r.width(n));
+      }
+      spec.default_value = *v;
+    }
+    if (spec.required) {
+      diags_.warning(r.at(key), what + " is required but has a default, so it is never missing",
+                     "drop 'required: true' or the default", r.width(key));
+    }
+  }
+}
+
+std::vector<model::NamedTemplate> RunbookLoader::load_named_templates(YamlReader& r,
+                                                                      const YAML::Node& node,
+                                                                      std::string_view what,
+                                                                      bool env_names,
+                                                                      Location fallback) {
+  std::vector<model::NamedTemplate> out;
+  if (!r.expect_map(node, what, fallback)) return out;
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      diags_.error(r.at(it->first), "a key in " + std::string(what) + " must be a name");
+      continue;
+    }
+    model::NamedTemplate t;
+    t.name = it->first.Scalar();
+    t.location = r.at(it->first);
+    if (!seen.insert(t.name).second) {
+      diags_.error(t.location, "duplicate key '" + t.name + "' in " + std::string(what),
+                   "YAML keeps only one of them; remove or rename one", r.width(it->first));
+      continue;
+    }
+    bool valid = env_names ? is_identifier(t.name, false) : is_identifier(t.name, true);
+    if (!valid) {
+      diags_.error(t.location, "invalid name '" + t.name + "' in " + std::string(what),
+                   env_names ? "environment variable names are letters, digits and '_'"
+                             : "use letters, digits, '_' and '-', starting with a letter",
+                   r.width(it->first));
+      continue;
+    }
+    if (it->second.IsSequence() || it->second.IsMap()) {
+      diags_.error(r.at(it->second, t.location),
+                   std::string(what) + " value '" + t.name + "' must be text, not " +
+                       YamlReader::kind(it->second),
+                   "write a list or mapping as an expression, e.g. ${{ fromJSON('[1, 2]') }}");
+      continue;
+    }
+    if (auto tpl = r.read_template(it->second, "'" + t.name + "'", t.location)) {
+      t.value = std::move(*tpl);
+      out.push_back(std::move(t));
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<const model::Runbook> load_runbook_file(const std::string& path,
+                                                        Diagnostics& diags) {
+  RunbookLoader loader(diags);
+  return loader.load_file(path, Location{});
+}
+
+std::shared_ptr<const model::Runbook> load_runbook_text(const std::string& path, std::string text,
+                                                        Diagnostics& diags) {
+  RunbookLoader loader(diags);
+  return loader.load_text(path, std::move(text));
+}
+
+}  // namespace rb::load

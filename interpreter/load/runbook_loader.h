@@ -1,0 +1,63 @@
+#pragma once
+// The loader's working state for one load: the include stack (to refuse include cycles) and a
+// cache so a file included twice is read once. Private to load/.
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "load/model.h"
+#include "load/yaml_reader.h"
+
+namespace rb::load {
+
+class RunbookLoader {
+ public:
+  explicit RunbookLoader(Diagnostics& diags) : diags_(diags) {}
+
+  std::shared_ptr<const model::Runbook> load_file(const std::string& path, Location included_from);
+  std::shared_ptr<const model::Runbook> load_text(const std::string& path, std::string text);
+
+ private:
+  friend class StepLoader;
+
+  void load_inputs(YamlReader& r, const YAML::Node& node, model::Runbook& rb);
+  void load_input(YamlReader& r, const YAML::Node& key, const YAML::Node& node,
+                  model::InputSpec& spec);
+  std::vector<model::NamedTemplate> load_named_templates(YamlReader& r, const YAML::Node& node,
+                                                         std::string_view what, bool env_names,
+                                                         Location fallback);
+
+  Diagnostics& diags_;
+  std::vector<std::string> stack_;  // canonical paths being loaded, outermost first
+  std::map<std::string, std::shared_ptr<const model::Runbook>> cache_;
+};
+
+// Loads steps for RunbookLoader (steps, handlers, groups, includes).
+class StepLoader {
+ public:
+  StepLoader(RunbookLoader& loader, YamlReader& reader, const std::string& file_path)
+      : loader_(loader), r_(reader), file_path_(file_path) {}
+
+  std::vector<model::Step> load_steps(const YAML::Node& node, std::string_view what,
+                                      Location fallback, int depth);
+
+ private:
+  std::optional<model::Step> load_step(const YAML::Node& node, int depth);
+  bool load_action(const YAML::Node& node, const std::string& key, const YAML::Node& value,
+                   model::Step& step, int depth);
+  std::optional<model::Command> load_command(const YAML::Node& run, const YAML::Node& exec,
+                                             const YAML::Node& shell, Location fallback);
+  void load_modifiers(const YAML::Node& node, model::Step& step, int depth);
+
+  RunbookLoader& loader_;
+  YamlReader& r_;
+  const std::string& file_path_;
+};
+
+bool is_identifier(const std::string& s, bool allow_hyphen);
+
+}  // namespace rb::load

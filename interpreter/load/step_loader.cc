@@ -1,0 +1,435 @@
+#include <filesystem>
+#include <set>
+
+#include "base/spelling.h"
+#include "load/runbook_loader.h"
+
+namespace rb::load {
+namespace {
+
+constexpr int kMaxStepDepth = 32;
+
+const std::vector<std::string> kActions = {"run",    "exec", "wait",  "confirm", "assert", "set",
+                                           "log",    "fail", "sleep", "include", "steps"};
+const std::vector<std::string> kModifiers = {
+    "id",      "name",    "description",       "if",  "needs",   "for_each",
+    "as",      "retry",   "timeout",           "continue_on_error", "env", "cwd",
+    "capture", "outputs", "on_failure",        "readonly", "shell", "message", "with"};
+const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "run", "runbook"};
+const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
+
+bool valid_step_id(const std::string& s) {
+  if (s.empty() || s.size() > 100 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> all_keys() {
+  std::vector<std::string> keys = kActions;
+  keys.insert(keys.end(), kModifiers.begin(), kModifiers.end());
+  return keys;
+}
+
+}  // namespace
+
+std::vector<model::Step> StepLoader::load_steps(const YAML::Node& node, std::string_view what,
+                                                Location fallback, int depth) {
+  std::vector<model::Step> steps;
+  if (!r_.expect_list(node, what, fallback)) return steps;
+  if (depth > kMaxStepDepth) {
+    r_.diags().error(r_.at(node, fallback), "steps nested more than 32 groups deep");
+    return steps;
+  }
+  for (const YAML::Node& item : node) {
+    if (auto step = load_step(item, depth)) steps.push_back(std::move(*step));
+  }
+  return steps;
+}
+
+std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int depth) {
+  Diagnostics& d = r_.diags();
+  if (!node.IsMap()) {
+    std::string hint = "a step is a mapping with one action, e.g. '- run: echo hello'";
+    if (node.IsScalar()) hint = "did you mean '- run: " + node.Scalar() + "'?";
+    d.error(r_.at(node), std::string("a step must be a mapping, not ") + YamlReader::kind(node),
+            hint);
+    return std::nullopt;
+  }
+  model::Step step;
+  step.location = r_.at(node);
+  r_.check_keys(node, all_keys(), "step");
+
+  // Exactly one action.
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& key = it->first.Scalar();
+    bool is_action = false;
+    for (const std::string& a : kActions) is_action = is_action || a == key;
+    if (!is_action) continue;
+    if (!step.action_name.empty()) {
+      if (key == step.action_name) continue;  // a duplicate key, reported by check_keys
+      d.error(r_.at(it->first),
+              "a step has exactly one action, but this one has both '" + step.action_name +
+                  "' and '" + key + "'",
+              "split it into two steps", r_.width(it->first));
+      continue;
+    }
+    step.action_name = key;
+    step.action_location = r_.at(it->first);
+  }
+  if (step.action_name.empty()) {
+    d.error(step.location, "this step has no action",
+            "give it one of: run, exec, wait, confirm, assert, set, log, fail, sleep, include, "
+            "steps");
+  } else if (!load_action(node, step.action_name, node[step.action_name], step, depth)) {
+    // The action's own errors are reported; keep the step for further checks.
+  }
+  // Keys that belong to one action only.
+  auto only_with = [&](const char* key, const char* action) {
+    const YAML::Node n = node[key];
+    if (n.IsDefined() && step.action_name != action && !step.action_name.empty()) {
+      d.error(r_.at(n, step.location).known() ? r_.at(node[key]) : step.location,
+              std::string("'") + key + "' only goes with '" + action + "', not with '" +
+                  step.action_name + "'");
+    }
+  };
+  only_with("with", "include");
+  only_with("message", "assert");
+  if (node["shell"].IsDefined() && step.action_name != "run" && step.action_name != "wait" &&
+      !step.action_name.empty()) {
+    d.error(r_.at(node["shell"], step.location),
+            "'shell' only goes with 'run', not with '" + step.action_name + "'");
+  }
+  load_modifiers(node, step, depth);
+  return step;
+}
+
+std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
+                                                       const YAML::Node& exec,
+                                                       const YAML::Node& shell,
+                                                       Location fallback) {
+  Diagnostics& d = r_.diags();
+  if (run.IsDefined()) {
+    model::ShellCommand c;
+    c.location = r_.at(run, fallback);
+    if (run.IsSequence()) {
+      d.error(c.location, "'run' takes a script as text, not a list",
+              "for a program and its arguments without a shell, use 'exec: [prog, arg]'");
+      return std::nullopt;
+    }
+    auto t = r_.read_template(run, "'run'", fallback);
+    if (!t) return std::nullopt;
+    if (run.Scalar().find_first_not_of(" \t\r\n") == std::string::npos) {
+      d.error(c.location, "'run' is empty", "write the command to run");
+    }
+    c.script = std::move(*t);
+    if (shell.IsDefined()) {
+      if (auto s = r_.read_string(shell, "'shell'", fallback)) {
+        bool known = false;
+        for (const std::string& p : kPosixShells) known = known || p == *s;
+        if (!known) {
+          std::string hint = did_you_mean(*s, kPosixShells);
+          d.error(r_.at(shell), "unsupported shell '" + *s + "'",
+                  hint.empty() ? "use bash, sh, dash, zsh or ksh; run other interpreters with "
+                                 "'exec: [python3, -c, ...]'"
+                               : hint,
+                  r_.width(shell));
+        } else {
+          c.shell = *s;
+        }
+      }
+    }
+    return c;
+  }
+  model::ExecCommand c;
+  c.location = r_.at(exec, fallback);
+  if (!exec.IsSequence()) {
+    d.error(c.location, std::string("'exec' takes a list of arguments, not ") + YamlReader::kind(exec),
+            "write 'exec: [kubectl, get, pods]'; for a shell command line use 'run:'");
+    return std::nullopt;
+  }
+  if (exec.size() == 0) {
+    d.error(c.location, "'exec' is empty", "name the program to run: 'exec: [prog, args...]'");
+    return std::nullopt;
+  }
+  for (const YAML::Node& a : exec) {
+    if (auto t = r_.read_template(a, "an 'exec' argument", c.location)) {
+      c.argv.push_back(std::move(*t));
+    }
+  }
+  return c;
+}
+
+bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
+                             const YAML::Node& value, model::Step& step, int depth) {
+  Diagnostics& d = r_.diags();
+  const Location at = r_.at(value, step.action_location);
+  if (key == "run" || key == "exec") {
+    auto c = load_command(key == "run" ? value : YAML::Node(YAML::NodeType::Undefined),
+                          key == "exec" ? value : YAML::Node(YAML::NodeType::Undefined),
+                          node["shell"], step.action_location);
+    if (!c) return false;
+    step.action = model::CommandAction{std::move(*c)};
+    return true;
+  }
+  if (key == "wait") {
+    if (!r_.expect_map(value, "'wait'", at)) return false;
+    r_.check_keys(value, {"run", "exec", "until", "interval", "timeout", "shell"}, "'wait'");
+    model::WaitAction w;
+    const YAML::Node run = value["run"], exec = value["exec"];
+    if (run.IsDefined() == exec.IsDefined()) {
+      d.error(at, run.IsDefined() ? "'wait' has both 'run' and 'exec'"
+                                  : "'wait' needs a command to poll: 'run' or 'exec'",
+              "e.g. wait: { run: juju status --format json, until: \"...\", interval: 10s }");
+      return false;
+    }
+    auto c = load_command(run, exec, value["shell"], at);
+    if (!c) return false;
+    w.command = std::move(*c);
+    if (const YAML::Node u = value["until"]; u.IsDefined()) {
+      w.until = r_.read_guard(u, "'until'", at);
+    } else {
+      d.error(at, "'wait' needs 'until': the condition it waits for",
+              "e.g. until: contains(output, 'active')");
+    }
+    if (const YAML::Node n = value["interval"]; n.IsDefined()) {
+      if (auto v = r_.read_duration(n, "'interval'", at)) w.interval = *v;
+    }
+    if (const YAML::Node n = value["timeout"]; n.IsDefined()) {
+      if (auto v = r_.read_duration(n, "'timeout'", at)) w.timeout = *v;
+    }
+    step.action = std::move(w);
+    return true;
+  }
+  if (key == "confirm" || key == "log" || key == "fail") {
+    auto t = r_.read_template(value, "'" + key + "'", at);
+    if (!t) return false;
+    if (key == "confirm") step.action = model::ConfirmAction{std::move(*t)};
+    if (key == "log") step.action = model::LogAction{std::move(*t)};
+    if (key == "fail") step.action = model::FailAction{std::move(*t)};
+    return true;
+  }
+  if (key == "assert") {
+    model::AssertAction a;
+    if (value.IsSequence()) {
+      if (value.size() == 0) d.error(at, "'assert' is empty", "list the conditions to check");
+      for (const YAML::Node& c : value) {
+        if (auto e = r_.read_guard(c, "an 'assert' condition", at)) a.conditions.push_back(e);
+      }
+    } else if (auto e = r_.read_guard(value, "'assert'", at)) {
+      a.conditions.push_back(e);
+    }
+    if (const YAML::Node m = node["message"]; m.IsDefined()) {
+      a.message = r_.read_template(m, "'message'", at);
+    }
+    step.action = std::move(a);
+    return true;
+  }
+  if (key == "set") {
+    model::SetAction s;
+    s.values = loader_.load_named_templates(r_, value, "'set'", false, at);
+    if (value.IsMap() && value.size() == 0) d.error(at, "'set' is empty", "name the vars to set");
+    step.action = std::move(s);
+    return true;
+  }
+  if (key == "sleep") {
+    auto v = r_.read_duration(value, "'sleep'", at);
+    if (!v) return false;
+    step.action = model::SleepAction{*v};
+    return true;
+  }
+  if (key == "include") {
+    model::IncludeAction inc;
+    auto p = r_.read_string(value, "'include'", at);
+    if (!p) return false;
+    inc.path = {*p, at};
+    namespace fs = std::filesystem;
+    fs::path base = fs::path(file_path_).parent_path();
+    inc.resolved_path = (fs::path(*p).is_absolute() ? fs::path(*p) : base / *p).lexically_normal().string();
+    if (const YAML::Node w = node["with"]; w.IsDefined() && !w.IsNull()) {
+      inc.with = loader_.load_named_templates(r_, w, "'with'", false, at);
+    }
+    inc.runbook = loader_.load_file(inc.resolved_path, at);
+    step.action = std::move(inc);
+    return true;
+  }
+  if (key == "steps") {
+    model::GroupAction g;
+    g.steps = load_steps(value, "'steps'", at, depth + 1);
+    if (value.IsSequence() && value.size() == 0) {
+      d.error(at, "the group's 'steps' is empty", "list the steps of the group");
+    }
+    step.action = std::move(g);
+    return true;
+  }
+  return false;
+}
+
+void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int depth) {
+  Diagnostics& d = r_.diags();
+  const Location at = step.location;
+  if (const YAML::Node n = node["id"]; n.IsDefined()) {
+    if (auto s = r_.read_string(n, "'id'", at)) {
+      step.id_location = r_.at(n, at);
+      if (!valid_step_id(*s)) {
+        std::string fixed;
+        for (char c : *s) {
+          char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          fixed += ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9') || l == '_') ? l : '-';
+        }
+        d.error(step.id_location, "invalid step id '" + *s + "'",
+                "ids are lower-case letters, digits, '_' and '-', starting with a letter" +
+                    (valid_step_id(fixed) ? std::string(", e.g. '") + fixed + "'" : std::string()),
+                r_.width(n));
+      } else {
+        step.id = *s;
+      }
+    }
+  }
+  if (const YAML::Node n = node["name"]; n.IsDefined()) step.name = r_.read_template(n, "'name'", at);
+  if (const YAML::Node n = node["description"]; n.IsDefined()) {
+    step.description = r_.read_string(n, "'description'", at).value_or("");
+  }
+  if (const YAML::Node n = node["if"]; n.IsDefined()) step.guard = r_.read_guard(n, "'if'", at);
+  if (const YAML::Node n = node["needs"]; n.IsDefined()) {
+    step.needs_given = true;
+    auto add = [&](const YAML::Node& e) {
+      if (auto s = r_.read_string(e, "a 'needs' entry", at)) {
+        step.needs.push_back({*s, r_.at(e, at)});
+      }
+    };
+    if (n.IsSequence()) {
+      for (const YAML::Node& e : n) add(e);
+    } else if (n.IsScalar()) {
+      add(n);
+    } else {
+      d.error(r_.at(n, at), "'needs' must be a list of step ids", "e.g. needs: [backup, drain]");
+    }
+  }
+  if (const YAML::Node n = node["for_each"]; n.IsDefined()) {
+    if (n.IsSequence()) {
+      std::vector<expr::Template> items;
+      for (const YAML::Node& e : n) {
+        if (auto t = r_.read_template(e, "a 'for_each' item", at)) items.push_back(std::move(*t));
+      }
+      step.for_each_items = std::move(items);
+    } else {
+      step.for_each = r_.read_guard(n, "'for_each'", at);
+    }
+  }
+  if (const YAML::Node n = node["as"]; n.IsDefined()) {
+    if (auto s = r_.read_string(n, "'as'", at)) {
+      Location l = r_.at(n, at);
+      bool reserved = false;
+      for (const std::string& root : kRootNames) reserved = reserved || root == *s;
+      if (!node["for_each"].IsDefined()) {
+        d.error(l, "'as' names the loop variable, but this step has no 'for_each'");
+      } else if (!is_identifier(*s, false)) {
+        d.error(l, "invalid loop variable name '" + *s + "'", "use letters, digits and '_'",
+                r_.width(n));
+      } else if (reserved) {
+        d.error(l, "the loop variable cannot be called '" + *s + "': that name is taken",
+                "pick another name, e.g. 'unit'", r_.width(n));
+      } else {
+        step.loop_var = *s;
+      }
+    }
+  }
+  if (const YAML::Node n = node["retry"]; n.IsDefined()) {
+    if (r_.expect_map(n, "'retry'", at)) {
+      r_.check_keys(n, {"attempts", "delay", "backoff", "until"}, "'retry'");
+      model::RetryPolicy p;
+      p.location = r_.at(n, at);
+      if (const YAML::Node a = n["attempts"]; a.IsDefined()) {
+        if (auto v = r_.read_int(a, "'attempts'", p.location)) {
+          if (*v < 1 || *v > 10000) {
+            d.error(r_.at(a), "'attempts' must be between 1 and 10000", "", r_.width(a));
+          } else {
+            p.attempts = static_cast<int>(*v);
+          }
+        }
+      } else {
+        d.error(p.location, "'retry' needs 'attempts'", "e.g. retry: { attempts: 3, delay: 5s }");
+      }
+      if (const YAML::Node a = n["delay"]; a.IsDefined()) {
+        if (auto v = r_.read_duration(a, "'delay'", p.location)) p.delay = *v;
+      }
+      if (const YAML::Node a = n["backoff"]; a.IsDefined()) {
+        if (auto v = r_.read_number(a, "'backoff'", p.location)) {
+          if (*v < 1.0 || *v > 100.0) {
+            d.error(r_.at(a), "'backoff' must be between 1 and 100",
+                    "the delay is multiplied by it after each attempt", r_.width(a));
+          } else {
+            p.backoff = *v;
+          }
+        }
+      }
+      if (const YAML::Node a = n["until"]; a.IsDefined()) p.until = r_.read_guard(a, "'until'", p.location);
+      step.retry = std::move(p);
+    }
+  }
+  if (const YAML::Node n = node["timeout"]; n.IsDefined()) {
+    if (auto v = r_.read_duration(n, "'timeout'", at)) {
+      if (v->count() == 0) {
+        d.error(r_.at(n), "'timeout' must be longer than 0", "", r_.width(n));
+      } else {
+        step.timeout = model::Located<Duration>{*v, r_.at(n)};
+      }
+    }
+  }
+  if (const YAML::Node n = node["continue_on_error"]; n.IsDefined()) {
+    step.continue_on_error = r_.read_bool(n, "'continue_on_error'", at).value_or(false);
+  }
+  if (const YAML::Node n = node["readonly"]; n.IsDefined()) {
+    step.readonly = r_.read_bool(n, "'readonly'", at).value_or(false);
+  }
+  if (const YAML::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
+    step.env = loader_.load_named_templates(r_, n, "'env'", true, at);
+  }
+  if (const YAML::Node n = node["cwd"]; n.IsDefined()) step.cwd = r_.read_template(n, "'cwd'", at);
+  if (const YAML::Node n = node["capture"]; n.IsDefined()) {
+    if (auto s = r_.read_string(n, "'capture'", at)) {
+      step.capture_given = true;
+      if (*s == "text") {
+        step.capture = model::Capture::kText;
+      } else if (*s == "json") {
+        step.capture = model::Capture::kJson;
+      } else if (*s == "lines") {
+        step.capture = model::Capture::kLines;
+      } else {
+        std::string hint = did_you_mean(*s, {"text", "json", "lines"});
+        d.error(r_.at(n), "unknown capture '" + *s + "'",
+                hint.empty() ? "use text, json or lines" : hint, r_.width(n));
+      }
+    }
+  }
+  if (const YAML::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
+    if (r_.expect_map(n, "'outputs'", at)) {
+      std::set<std::string> seen;
+      for (auto it = n.begin(); it != n.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        model::NamedExpr o;
+        o.name = it->first.Scalar();
+        o.location = r_.at(it->first);
+        if (!seen.insert(o.name).second) {
+          d.error(o.location, "duplicate output '" + o.name + "'", "", r_.width(it->first));
+          continue;
+        }
+        if (!is_identifier(o.name, true)) {
+          d.error(o.location, "invalid output name '" + o.name + "'",
+                  "use letters, digits, '_' and '-', starting with a letter", r_.width(it->first));
+          continue;
+        }
+        o.value = r_.read_guard(it->second, "output '" + o.name + "'", o.location);
+        if (o.value) step.outputs.push_back(std::move(o));
+      }
+    }
+  }
+  if (const YAML::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
+    step.on_failure = load_steps(n, "'on_failure'", at, depth + 1);
+  }
+}
+
+}  // namespace rb::load

@@ -1,0 +1,72 @@
+#pragma once
+// Typed reads from yaml-cpp nodes, each reporting a located diagnostic when the node is not what
+// the format wants. Private to the loader: nothing outside load/ includes yaml-cpp.
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/diagnostic.h"
+#include "base/duration.h"
+#include "base/source_file.h"
+#include "expr/expression.h"
+#include "expr/template.h"
+#include "expr/value.h"
+
+namespace rb::load {
+
+class YamlReader {
+ public:
+  YamlReader(const SourceFile& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+
+  const SourceFile& file() const { return file_; }
+  Diagnostics& diags() { return diags_; }
+
+  // The node's location; `fallback` when yaml-cpp has none (an empty value).
+  Location at(const YAML::Node& node, Location fallback = {}) const;
+  // Width of the node in the source line, for the underline (scalars only; 1 otherwise).
+  int width(const YAML::Node& node) const;
+
+  // The kind of node, for messages: "a mapping", "a list", "a string", "nothing".
+  static const char* kind(const YAML::Node& node);
+  static bool is_plain(const YAML::Node& node) { return node.Tag() == "?"; }
+
+  // Requires a mapping; reports "<what> must be a mapping, not a list" otherwise.
+  bool expect_map(const YAML::Node& node, std::string_view what, Location fallback);
+  bool expect_list(const YAML::Node& node, std::string_view what, Location fallback);
+  bool expect_scalar(const YAML::Node& node, std::string_view what, Location fallback);
+
+  // Reports unknown keys (with "did you mean") and duplicate keys of a mapping; keys that are
+  // not strings are reported too. `context` names the mapping: "step", "input 'x'", "retry".
+  void check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+                  std::string_view context);
+
+  std::optional<std::string> read_string(const YAML::Node& node, std::string_view what,
+                                         Location fallback);
+  std::optional<bool> read_bool(const YAML::Node& node, std::string_view what, Location fallback);
+  std::optional<long long> read_int(const YAML::Node& node, std::string_view what,
+                                    Location fallback);
+  std::optional<double> read_number(const YAML::Node& node, std::string_view what,
+                                    Location fallback);
+  std::optional<Duration> read_duration(const YAML::Node& node, std::string_view what,
+                                        Location fallback);
+  // A template from a scalar (strings, numbers and booleans are taken as their text).
+  std::optional<expr::Template> read_template(const YAML::Node& node, std::string_view what,
+                                              Location fallback);
+  // A guard expression: a bare expression or exactly one ${{ }}; YAML booleans are accepted.
+  expr::ExprPtr read_guard(const YAML::Node& node, std::string_view what, Location fallback);
+  // A YAML scalar as a typed value by YAML's core schema (plain 42 -> integer, "42" -> string).
+  expr::Value scalar_value(const YAML::Node& node) const;
+  // Any YAML node as a value (lists and maps recursively).
+  expr::Value node_value(const YAML::Node& node, int depth = 0) const;
+
+  TextOrigin origin_of(const YAML::Node& node) const;
+
+ private:
+  const SourceFile& file_;
+  Diagnostics& diags_;
+};
+
+}  // namespace rb::load

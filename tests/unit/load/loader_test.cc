@@ -1,0 +1,136 @@
+#include <catch2/catch.hpp>
+
+#include "base/diagnostic_renderer.h"
+#include "load/input_values.h"
+#include "load/loader.h"
+#include "load/scalar_origin.h"
+
+using namespace rb;
+
+namespace {
+
+std::shared_ptr<const model::Runbook> load(const std::string& text, Diagnostics& ds) {
+  return load::load_runbook_text("t.yaml", text, ds);
+}
+
+}  // namespace
+
+TEST_CASE("a runbook loads into the typed model with locations") {
+  Diagnostics ds;
+  auto rb = load(R"(runbook: 1
+name: demo
+inputs:
+  revision: { type: integer, required: true }
+  mode: { type: string, enum: [store, local], default: store }
+vars:
+  leader: "${{ inputs.app }}/leader"
+steps:
+  - id: refresh
+    if: inputs.mode == 'store'
+    run: juju refresh --revision=${{ inputs.revision }}
+    timeout: 10m
+    retry: { attempts: 3, delay: 5s, backoff: 2 }
+  - steps:
+      - log: inner
+finally:
+  - log: done
+)",
+                 ds);
+  INFO(render_diagnostics(ds));
+  REQUIRE(rb);
+  CHECK_FALSE(ds.has_errors());
+  CHECK(rb->name.value == "demo");
+  REQUIRE(rb->inputs.size() == 2);
+  CHECK(rb->inputs[0].type == model::InputType::kInteger);
+  CHECK(rb->inputs[0].required);
+  CHECK(rb->inputs[1].allowed.size() == 2);
+  CHECK(rb->inputs[1].default_value->as_string() == "store");
+  REQUIRE(rb->steps.size() == 2);
+  const model::Step& s = rb->steps[0];
+  CHECK(s.id == "refresh");
+  CHECK(s.id_location.line == 9);
+  CHECK(s.id_location.column == 9);
+  CHECK(s.action_name == "run");
+  CHECK(s.timeout->value == Duration(600000));
+  CHECK(s.retry->attempts == 3);
+  CHECK(s.retry->backoff == 2.0);
+  CHECK(s.guard != nullptr);
+  CHECK(std::get<model::GroupAction>(rb->steps[1].action).steps.size() == 1);
+  CHECK(rb->finally_steps.size() == 1);
+}
+
+TEST_CASE("expressions in quoted and block scalars point at the right column") {
+  SourceFile file("q.yaml", "a: \"x ${{ y }}\"\nb: |\n  line one\n  ${{ z }}\n");
+  // Double-quoted: value `x ${{ y }}` starts after the quote at column 5.
+  TextOrigin q = load::scalar_origin(file, 1, 4, "x ${{ y }}");
+  CHECK(q.locate(0).column == 5);
+  CHECK(q.locate(6).column == 11);
+  // Block literal: value "line one\n${{ z }}\n": the second line sits at line 4, column 3.
+  TextOrigin b = load::scalar_origin(file, 2, 4, "line one\n${{ z }}\n");
+  CHECK(b.locate(0).line == 3);
+  CHECK(b.locate(0).column == 3);
+  CHECK(b.locate(9).line == 4);
+  CHECK(b.locate(9).column == 3);
+}
+
+TEST_CASE("an error inside a template in a quoted scalar is located in the file") {
+  Diagnostics ds;
+  load("runbook: 1\nname: t\nsteps:\n  - log: \"value ${{ 1 + }}\"\n", ds);
+  REQUIRE(ds.has_errors());
+  CHECK(ds.items()[0].location.line == 4);
+  CHECK(ds.items()[0].location.column > 18);
+}
+
+TEST_CASE("inputs convert from command-line text to their declared type") {
+  using model::InputType;
+  std::string why;
+  CHECK(load::convert_input(InputType::kInteger, expr::Value("88"), &why)->as_int() == 88);
+  CHECK_FALSE(load::convert_input(InputType::kInteger, expr::Value("8x"), &why));
+  CHECK(why == "expected an integer, got '8x'");
+  CHECK(load::convert_input(InputType::kNumber, expr::Value("1.5"), &why)->as_double() == 1.5);
+  CHECK(load::convert_input(InputType::kBoolean, expr::Value("yes"), &why)->as_bool());
+  CHECK_FALSE(load::convert_input(InputType::kBoolean, expr::Value("maybe"), &why));
+  auto list = load::convert_input(InputType::kList, expr::Value("a, b,c"), &why);
+  REQUIRE(list);
+  CHECK(list->as_list().size() == 3);
+  CHECK(list->as_list()[1].as_string() == "b");
+  auto json = load::convert_input(InputType::kList, expr::Value("[1, \"x\"]"), &why);
+  REQUIRE(json);
+  CHECK(json->as_list()[0].as_int() == 1);
+  CHECK_FALSE(load::convert_input(InputType::kList, expr::Value("[1,"), &why));
+  CHECK(load::convert_input(InputType::kString, expr::Value(int64_t{42}), &why)->as_string() == "42");
+}
+
+TEST_CASE("enum and pattern constrain input values") {
+  model::InputSpec spec;
+  spec.name = "mode";
+  spec.allowed = {expr::Value("store"), expr::Value("local")};
+  CHECK(load::check_input_constraints(spec, expr::Value("store")).empty());
+  CHECK(load::check_input_constraints(spec, expr::Value("remote")) ==
+        "'remote' is not one of the allowed values: store, local");
+  spec.allowed.clear();
+  spec.pattern = model::Located<std::string>{"[a-z-]+", {}};
+  CHECK(load::check_input_constraints(spec, expr::Value("mysql-k8s")).empty());
+  CHECK(load::check_input_constraints(spec, expr::Value("mysql k8s")) ==
+        "'mysql k8s' does not match the pattern '[a-z-]+'");
+}
+
+TEST_CASE("hostile YAML does not crash the loader") {
+  Diagnostics ds;
+  std::string deep(5000, '[');
+  CHECK(load("runbook: 1\nname: t\nsteps: " + deep + "\n", ds) == nullptr);
+  CHECK(ds.has_errors());
+  Diagnostics ds2;
+  std::string nested = "runbook: 1\nname: t\nsteps:\n";
+  std::string indent = "  ";
+  for (int i = 0; i < 40; ++i) {
+    nested += indent + "- steps:\n";
+    indent += "    ";
+  }
+  nested += indent + "- log: deep\n";
+  load(nested, ds2);
+  CHECK(ds2.has_errors());
+  Diagnostics ds3;
+  CHECK(load("runbook: 1\nname: t\nsteps:\n  - log: &a x\n  - log: *b\n", ds3) == nullptr);
+  CHECK(ds3.has_errors());
+}

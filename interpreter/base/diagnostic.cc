@@ -19,6 +19,7 @@ Diagnostic& Diagnostics::warning(Location where, std::string message, std::strin
 
 void Diagnostics::append(const Diagnostics& other) {
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  files_.insert(files_.end(), other.files_.begin(), other.files_.end());
 }
 
 bool Diagnostics::has_errors() const { return error_count() > 0; }

@@ -35,9 +35,12 @@ class Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
   // Orders by file, line, column, keeping insertion order among equals.
   void sort();
+  // Keeps a file alive as long as these diagnostics, since locations point into it.
+  void retain(SourceFilePtr file) { files_.push_back(std::move(file)); }
 
  private:
   std::vector<Diagnostic> items_;
+  std::vector<SourceFilePtr> files_;
 };
 
 }  // namespace rb

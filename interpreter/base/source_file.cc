@@ -1,5 +1,7 @@
 #include "base/source_file.h"
 
+#include <algorithm>
+
 namespace rb {
 
 SourceFile::SourceFile(std::string path, std::string text)
@@ -17,6 +19,20 @@ std::string_view SourceFile::line(int number) const {
   if (end == std::string::npos) end = text_.size();
   if (end > begin && text_[end - 1] == '\r') --end;
   return std::string_view(text_).substr(begin, end - begin);
+}
+
+size_t SourceFile::offset_of(int line, int column) const {
+  if (line < 1) return 0;
+  if (line > line_count()) return text_.size();
+  size_t at = line_starts_[line - 1] + static_cast<size_t>(column > 0 ? column - 1 : 0);
+  return at < text_.size() ? at : text_.size();
+}
+
+std::pair<int, int> SourceFile::line_column(size_t offset) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  int line = static_cast<int>(it - line_starts_.begin());
+  if (line < 1) line = 1;
+  return {line, static_cast<int>(offset - line_starts_[line - 1]) + 1};
 }
 
 }  // namespace rb

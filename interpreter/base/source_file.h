@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rb {
@@ -16,6 +17,10 @@ class SourceFile {
   // 1-based line number; empty view when out of range. No trailing newline.
   std::string_view line(int number) const;
   int line_count() const { return static_cast<int>(line_starts_.size()); }
+  // Byte offset of a 1-based line and column (clamped to the text).
+  size_t offset_of(int line, int column) const;
+  // 1-based line and column of a byte offset.
+  std::pair<int, int> line_column(size_t offset) const;
 
  private:
   std::string path_;

@@ -14,5 +14,6 @@ inline constexpr int kExitLocked = 4;
 inline constexpr int kExitInterrupted = 130;
 
 void add_validate_command(CLI::App& app, int* exit_code);
+void add_run_command(CLI::App& app, int* exit_code);
 
 }  // namespace rb::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = rb::cli::kExitOk;
   rb::cli::add_validate_command(app, &exit_code);
+  rb::cli::add_run_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -19,9 +19,10 @@ struct NameTree {
   std::string hint;
   std::map<std::string, NameTree, std::less<>> children;
 
-  NameTree& add(const std::string& name, NameTree child = {}) {
+  NameTree& add(const std::string& name, NameTree child) {
     return children[name] = std::move(child);
   }
+  NameTree& add(const std::string& name) { return children[name]; }
   static NameTree open_tree() {
     NameTree t;
     t.open = true;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/spelling.h"
+
 namespace rb::load {
 namespace {
 
@@ -38,6 +40,12 @@ std::string shown(const expr::Value& v) {
   std::string t = v.is_string() ? v.as_string() : v.to_json();
   if (t.size() > 60) t = t.substr(0, 57) + "...";
   return "'" + t + "'";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
 }
 
 }  // namespace
@@ -153,6 +161,57 @@ std::string check_input_constraints(const model::InputSpec& spec, const expr::Va
     }
   }
   return "";
+}
+
+std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
+                                        std::vector<std::string>* problems) {
+  expr::Map out;
+  std::vector<std::string> found;
+  std::vector<std::string> names;
+  for (const model::InputSpec& spec : rb.inputs) names.push_back(spec.name);
+  for (const auto& [name, value] : given) {
+    if (rb.find_input(name) == nullptr) {
+      std::string hint = did_you_mean(name, names);
+      found.push_back("unknown input '" + name + "'" +
+                      (hint.empty() ? std::string(names.empty() ? "; this runbook takes no inputs"
+                                                                : "; inputs are: " + join(names))
+                                    : "; " + hint));
+    }
+  }
+  for (const model::InputSpec& spec : rb.inputs) {
+    auto it = given.find(spec.name);
+    if (it == given.end()) {
+      if (spec.default_value) {
+        out[spec.name] = *spec.default_value;
+      } else if (spec.required) {
+        found.push_back("missing required input '" + spec.name + "' (" +
+                        model::input_type_name(spec.type) + ")" +
+                        (spec.description.empty() ? "" : ": " + spec.description) +
+                        "; give it with -i " + spec.name + "=VALUE");
+      } else {
+        out[spec.name] = expr::Value();
+      }
+      continue;
+    }
+    std::string why;
+    auto v = convert_input(spec.type, it->second, &why);
+    if (!v) {
+      found.push_back("input '" + spec.name + "': " +
+                      (spec.secret ? std::string("expected ") + model::input_type_name(spec.type) +
+                                         " (the secret value is not shown)"
+                                   : why));
+      continue;
+    }
+    std::string bad = check_input_constraints(spec, *v);
+    if (!bad.empty()) {
+      found.push_back("input '" + spec.name + "': " + (spec.secret ? "the value is refused" : bad));
+      continue;
+    }
+    out[spec.name] = *v;
+  }
+  if (problems) *problems = found;
+  if (!found.empty()) return std::nullopt;
+  return out;
 }
 
 }  // namespace rb::load

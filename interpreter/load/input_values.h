@@ -3,6 +3,7 @@
 // inputs file or a default) to an input's declared type, and checking enum and pattern.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "expr/value.h"
 #include "load/model.h"
@@ -18,5 +19,12 @@ std::optional<expr::Value> convert_input(model::InputType type, const expr::Valu
 std::string check_input_constraints(const model::InputSpec& spec, const expr::Value& value);
 // Whether `value` matches the whole of `pattern` (RE2). Sets *error for a bad pattern.
 bool matches_pattern(const std::string& pattern, const std::string& value, std::string* error);
+
+// Resolves every input of `rb` from the values given (-i text, an inputs file, or `with:`):
+// converts types, applies defaults, and checks required, enum and pattern. An input neither
+// given nor defaulted is null. Each problem is one line naming the input and what to do;
+// names that `rb` does not declare are problems too. Returns the inputs when there are none.
+std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
+                                        std::vector<std::string>* problems);
 
 }  // namespace rb::load

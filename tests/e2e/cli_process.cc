@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +19,8 @@ extern char** environ;
 
 namespace rb::e2e {
 
-CliResult run_program(const std::vector<std::string>& argv, const CliOptions& options) {
+RunningProgram::RunningProgram(const std::vector<std::string>& argv, const CliOptions& options)
+    : timeout_seconds_(options.timeout_seconds) {
   int out_pipe[2], err_pipe[2], in_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC) || pipe2(in_pipe, O_CLOEXEC)) {
     throw std::runtime_error("pipe failed");
@@ -33,14 +35,25 @@ CliResult run_program(const std::vector<std::string>& argv, const CliOptions& op
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
     std::string key = kv.substr(0, kv.find('='));
     bool overridden = false;
-    for (const std::string& x : options.extra_env) overridden = overridden || x.substr(0, x.find('=')) == key;
+    for (const std::string& x : options.extra_env) {
+      overridden = overridden || x.substr(0, x.find('=')) == key;
+    }
     if (!overridden) env.push_back(kv);
   }
   for (const std::string& x : options.extra_env) env.push_back(x);
@@ -59,17 +72,31 @@ CliResult run_program(const std::vector<std::string>& argv, const CliOptions& op
   close(out_pipe[1]);
   close(err_pipe[1]);
   if (rc != 0) throw std::runtime_error(std::string("spawn failed: ") + std::strerror(rc));
-
-  // Feed stdin (small inputs only), then close it.
+  pid_ = pid;
   if (!options.stdin_text.empty()) {
     ssize_t ignored = write(in_pipe[1], options.stdin_text.data(), options.stdin_text.size());
     (void)ignored;
   }
   close(in_pipe[1]);
+  out_fd_ = out_pipe[0];
+  err_fd_ = err_pipe[0];
+}
 
+RunningProgram::~RunningProgram() {
+  if (!waited_ && pid_ > 0) {
+    kill(-pid_, SIGKILL);
+    wait();
+  }
+}
+
+void RunningProgram::signal(int sig) { kill(pid_, sig); }
+
+CliResult RunningProgram::wait() {
   CliResult result;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  waited_ = true;
+  auto start = std::chrono::steady_clock::now();
+  auto deadline = start + std::chrono::seconds(timeout_seconds_);
+  pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
@@ -77,7 +104,7 @@ CliResult run_program(const std::vector<std::string>& argv, const CliOptions& op
                     deadline - std::chrono::steady_clock::now())
                     .count();
     if (left <= 0) {
-      kill(-pid, SIGKILL);
+      kill(-pid_, SIGKILL);
       break;
     }
     int n = poll(fds, 2, static_cast<int>(left));
@@ -89,7 +116,7 @@ CliResult run_program(const std::vector<std::string>& argv, const CliOptions& op
         close(p.fd);
         p.fd = -1;
         --open_fds;
-      } else {
+      } else if (result.out.size() + result.err.size() < 64 * 1024 * 1024) {
         (&p == &fds[0] ? result.out : result.err).append(buf, static_cast<size_t>(got));
       }
     }
@@ -98,10 +125,36 @@ CliResult run_program(const std::vector<std::string>& argv, const CliOptions& op
     if (p.fd >= 0) close(p.fd);
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (wait4(pid_, &status, 0, &usage) < 0 && errno == EINTR) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.max_rss_kb = usage.ru_maxrss;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+CliResult run_program(const std::vector<std::string>& argv, const CliOptions& options) {
+  RunningProgram p(argv, options);
+  return p.wait();
+}
+
+bool wait_for_file(const std::string& path, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (access(path.c_str(), F_OK) == 0) return true;
+    usleep(20000);
+  }
+  return false;
+}
+
+bool process_alive(int pid) {
+  if (kill(pid, 0) != 0) return false;
+  // A zombie still answers kill(0): look at its state.
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  size_t close_paren = stat.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= stat.size() ||
+         stat[close_paren + 2] != 'Z';
 }
 
 CliResult run_runbook(const std::vector<std::string>& args, const CliOptions& options) {

@@ -1,0 +1,181 @@
+#include "cli/console_reporter.h"
+
+namespace rb::cli {
+namespace {
+
+const char* kGreen = "\033[32m";
+const char* kRed = "\033[1;31m";
+const char* kYellow = "\033[33m";
+const char* kDim = "\033[2m";
+const char* kBold = "\033[1m";
+
+std::string summary_of(const exec::StepResult& r) {
+  std::string out;
+  if (r.attempts > 1) out += " after " + std::to_string(r.attempts) + " attempts";
+  out += " (" + format_elapsed(Duration(r.duration_ms)) + ")";
+  return out;
+}
+
+// Where a step sits in a path ("a/b/c" -> 2), to indent nested steps.
+int depth_of(const std::string& path) {
+  int d = 0;
+  for (char c : path) d += c == '/' ? 1 : 0;
+  return d;
+}
+
+}  // namespace
+
+ConsoleReporter::ConsoleReporter(std::FILE* out, std::FILE* err, ConsoleOptions options)
+    : out_(out), err_(err), o_(options), start_(std::chrono::steady_clock::now()) {}
+
+std::string ConsoleReporter::paint(const char* color, const std::string& text) const {
+  return o_.color ? std::string(color) + text + "\033[0m" : text;
+}
+
+void ConsoleReporter::end_progress_line() {
+  if (progress_line_open_) {
+    std::fputs("\r\033[K", out_);
+    progress_line_open_ = false;
+  }
+}
+
+void ConsoleReporter::line(const std::string& text, std::FILE* to) {
+  end_progress_line();
+  std::FILE* f = to ? to : out_;
+  std::fputs(text.c_str(), f);
+  std::fputc('\n', f);
+  std::fflush(f);
+}
+
+void ConsoleReporter::header(const std::string& runbook, const std::string& run_id,
+                             bool resumed) {
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  line(paint(kBold, (resumed ? "resuming " : "running ") + runbook) + paint(kDim, "  run " + run_id));
+}
+
+void ConsoleReporter::step_started(const exec::StepStart& s) {
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  if (s.attempt > 1 && o_.verbosity != Verbosity::kVerbose) return;
+  std::string indent(2 * depth_of(s.path), ' ');
+  std::string text = indent + paint(kBold, "> " + s.path);
+  if (!s.title.empty() && s.title != s.path) text += "  " + s.title;
+  line(text);
+  if (!s.command.empty()) {
+    std::string cmd = s.command;
+    size_t nl = cmd.find('\n');
+    if (nl != std::string::npos && o_.verbosity != Verbosity::kVerbose) cmd = cmd.substr(0, nl) + " ...";
+    line(indent + paint(kDim, "  $ " + cmd));
+  }
+}
+
+void ConsoleReporter::step_output(const std::string& path, bool is_stderr,
+                                  std::string_view chunk) {
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  end_progress_line();
+  std::FILE* f = is_stderr ? err_ : out_;
+  bool& at_start = at_line_start_[is_stderr ? 1 : 0];
+  std::string prefix = std::string(2 * depth_of(path), ' ') + "  | ";
+  std::string text;
+  text.reserve(chunk.size() + 16);
+  for (char c : chunk) {
+    if (at_start) {
+      text += prefix;
+      at_start = false;
+    }
+    text += c;
+    if (c == '\n') at_start = true;
+  }
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fflush(f);
+}
+
+void ConsoleReporter::step_finished(const std::string& path, const exec::StepResult& r) {
+  for (bool& b : at_line_start_) {
+    if (!b) {
+      std::fputc('\n', out_);
+      b = true;
+    }
+  }
+  std::string indent(2 * depth_of(path), ' ');
+  switch (r.status) {
+    case exec::StepStatus::kSucceeded:
+      ++ran_;
+      if (o_.verbosity != Verbosity::kQuiet) {
+        line(indent + paint(kGreen, "ok " + path) + paint(kDim, summary_of(r)));
+      }
+      break;
+    case exec::StepStatus::kSkipped:
+      ++skipped_;
+      if (o_.verbosity != Verbosity::kQuiet) {
+        line(indent + paint(kYellow, "skipped " + path) + paint(kDim, ": " + r.reason));
+      }
+      break;
+    case exec::StepStatus::kPaused:
+      line(indent + paint(kYellow, "paused " + path) + ": " + r.error);
+      break;
+    case exec::StepStatus::kInterrupted:
+      line(indent + paint(kRed, "interrupted " + path), err_);
+      break;
+    case exec::StepStatus::kFailed:
+    case exec::StepStatus::kTimedOut:
+      ++failed_;
+      line(indent + paint(kRed, std::string(r.status == exec::StepStatus::kTimedOut ? "TIMED OUT "
+                                                                                  : "FAILED ") +
+                                    path) +
+               ": " + r.error + paint(kDim, summary_of(r)),
+           err_);
+      if (o_.verbosity == Verbosity::kQuiet && !r.stderr_tail.empty()) {
+        std::string tail = r.stderr_tail.size() > 2000 ? r.stderr_tail.substr(r.stderr_tail.size() - 2000) : r.stderr_tail;
+        line(tail, err_);
+      }
+      break;
+  }
+}
+
+void ConsoleReporter::step_restored(const std::string& path, const exec::StepResult& r) {
+  ++restored_;
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  line(std::string(2 * depth_of(path), ' ') +
+       paint(kDim, "done " + path + " (" + exec::step_status_name(r.status) + " in an earlier attempt)"));
+}
+
+void ConsoleReporter::message(const std::string& path, const std::string& text) {
+  if (o_.verbosity == Verbosity::kQuiet && text.rfind("error:", 0) != 0) return;
+  std::string indent(2 * depth_of(path), ' ');
+  line(indent + "  " + text, text.rfind("error:", 0) == 0 ? err_ : out_);
+}
+
+void ConsoleReporter::waiting(const std::string& path, const std::string& what, Duration elapsed,
+                              Duration limit) {
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  std::string text = std::string(2 * depth_of(path), ' ') + "  ... " + path + ": " + what + " (" +
+                     format_elapsed(elapsed) + " of " + format_elapsed(limit) + ")";
+  if (o_.terminal) {
+    end_progress_line();
+    std::fputs(paint(kDim, text).c_str(), out_);
+    std::fflush(out_);
+    progress_line_open_ = true;
+  } else if (o_.verbosity == Verbosity::kVerbose || path != last_wait_path_) {
+    line(paint(kDim, text));
+  }
+  last_wait_path_ = path;
+}
+
+void ConsoleReporter::approved(const exec::Approval& a) {
+  if (o_.verbosity == Verbosity::kQuiet) return;
+  line("  approved " + a.step + " by " + a.user + " (" + a.how + ")" +
+       (a.reason.empty() ? "" : ": " + a.reason));
+}
+
+void ConsoleReporter::run_finished(exec::RunStatus s) {
+  auto elapsed = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start_);
+  std::string counts = std::to_string(ran_) + " ok, " + std::to_string(skipped_) + " skipped, " +
+                       std::to_string(failed_) + " failed";
+  if (restored_ > 0) counts += ", " + std::to_string(restored_) + " done earlier";
+  const char* color = s == exec::RunStatus::kSucceeded ? kGreen : s == exec::RunStatus::kPaused ? kYellow : kRed;
+  std::string text = paint(color, std::string("run ") + exec::run_status_name(s)) + ": " + counts +
+                     " in " + format_elapsed(elapsed);
+  line(text, s == exec::RunStatus::kSucceeded || s == exec::RunStatus::kPaused ? out_ : err_);
+}
+
+}  // namespace rb::cli

@@ -1,0 +1,50 @@
+#pragma once
+// Prints a run as it happens: a line per step (started, succeeded in 1.2s, failed with exit 7,
+// skipped because ...), the steps' own output, what a wait is waiting for, and a summary.
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "exec/run_observer.h"
+
+namespace rb::cli {
+
+enum class Verbosity { kQuiet, kNormal, kVerbose };
+
+struct ConsoleOptions {
+  Verbosity verbosity = Verbosity::kNormal;
+  bool color = false;
+  bool terminal = false;  // stdout is a terminal: waits update one line in place
+};
+
+class ConsoleReporter : public exec::RunObserver {
+ public:
+  ConsoleReporter(std::FILE* out, std::FILE* err, ConsoleOptions options);
+
+  void header(const std::string& runbook, const std::string& run_id, bool resumed);
+  void step_started(const exec::StepStart& s) override;
+  void step_output(const std::string& path, bool is_stderr, std::string_view chunk) override;
+  void step_finished(const std::string& path, const exec::StepResult& r) override;
+  void step_restored(const std::string& path, const exec::StepResult& r) override;
+  void message(const std::string& path, const std::string& text) override;
+  void waiting(const std::string& path, const std::string& what, Duration elapsed,
+               Duration limit) override;
+  void approved(const exec::Approval& a) override;
+  void run_finished(exec::RunStatus s) override;
+
+ private:
+  std::string paint(const char* color, const std::string& text) const;
+  void end_progress_line();
+  void line(const std::string& text, std::FILE* to = nullptr);
+
+  std::FILE* out_;
+  std::FILE* err_;
+  ConsoleOptions o_;
+  std::chrono::steady_clock::time_point start_;
+  bool progress_line_open_ = false;
+  bool at_line_start_[2] = {true, true};
+  std::string last_wait_path_;
+  int ran_ = 0, skipped_ = 0, failed_ = 0, restored_ = 0;
+};
+
+}  // namespace rb::cli

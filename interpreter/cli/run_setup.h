@@ -1,0 +1,35 @@
+#pragma once
+// What `run` (and later `resume`, `plan`, `test`) share: input options, input resolution with
+// messages for people, the state folder and run ids.
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/secret_masker.h"
+#include "expr/value.h"
+#include "load/model.h"
+
+namespace rb::cli {
+
+struct InputArgs {
+  std::vector<std::string> pairs;  // -i NAME=VALUE
+  std::string file;                // --inputs-file
+};
+
+void add_input_options(CLI::App& cmd, InputArgs& args);
+
+// Reads --inputs-file and -i (which wins), resolves them against the runbook's inputs, and adds
+// secret values to the masker. Prints each problem to stderr and returns nullopt on any.
+std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
+                                            exec::SecretMasker& masker);
+
+// --state-dir, else $RUNBOOK_STATE_DIR, else .runbook
+std::string state_dir_from(const std::string& flag);
+// A run id that sorts by time: 20261123-212501-3f9a.
+std::string new_run_id();
+// Creates STATE_DIR/runs/RUN_ID/logs with owner-only permissions.
+bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* run_dir,
+                  std::string* error);
+
+}  // namespace rb::cli

@@ -1,0 +1,41 @@
+#include "cli/terminal_approver.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace rb::cli {
+
+std::string current_user() {
+  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
+  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr) return pw->pw_name;
+  return "uid " + std::to_string(geteuid());
+}
+
+exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
+                                           const std::string& message) {
+  exec::ApprovalAnswer answer;
+  if (isatty(STDIN_FILENO) != 1) return answer;  // no one to ask: pause
+  std::FILE* tty = std::fopen("/dev/tty", "r+");
+  if (tty == nullptr) return answer;
+  std::fprintf(tty, "\n  %s\n  [%s] approve and continue? type 'yes' to proceed: ",
+               message.c_str(), step_path.c_str());
+  std::fflush(tty);
+  char buf[256] = {0};
+  bool got = std::fgets(buf, sizeof buf, tty) != nullptr;
+  std::fclose(tty);
+  std::string reply = got ? buf : "";
+  while (!reply.empty() && (reply.back() == '\n' || reply.back() == '\r' || reply.back() == ' ')) {
+    reply.pop_back();
+  }
+  answer.user = current_user();
+  answer.how = "prompt";
+  answer.verdict = (reply == "yes" || reply == "y" || reply == "YES")
+                       ? exec::Verdict::kApproved
+                       : exec::Verdict::kDenied;
+  return answer;
+}
+
+}  // namespace rb::cli

@@ -1,0 +1,72 @@
+#include "exec/command_render.h"
+
+#include <stdexcept>
+
+#include "expr/evaluate.h"
+#include "shell/script_quoting.h"
+
+namespace rb::exec {
+
+std::string shell_display_word(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789@%+=:,./_-") == std::string::npos) {
+    return word;
+  }
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+RenderedCommand render_command(const model::Command& command, const expr::Scope& scope) {
+  RenderedCommand out;
+  if (const auto* exec = std::get_if<model::ExecCommand>(&command)) {
+    for (const expr::Template& t : exec->argv) {
+      out.argv.push_back(expr::render_text(t, scope));
+      if (!out.display.empty()) out.display += ' ';
+      out.display += shell_display_word(out.argv.back());
+    }
+    return out;
+  }
+  const auto& sh = std::get<model::ShellCommand>(command);
+  std::vector<shell::ScriptPiece> pieces;
+  for (const expr::TemplatePart& part : sh.script.parts()) {
+    shell::ScriptPiece p;
+    if (part.expr) {
+      p.interpolated = true;
+      p.raw = part.expr->is_raw();
+      p.text = expr::evaluate(*part.expr, scope).to_text();
+    } else {
+      p.text = part.literal;
+    }
+    pieces.push_back(std::move(p));
+  }
+  shell::RenderedScript script = shell::render_script(pieces);
+  if (!script.ok) {
+    std::string where;
+    size_t k = script.failed_piece;
+    if (k < sh.script.parts().size() && sh.script.parts()[k].expr) {
+      where = sh.script.parts()[k].expr->location().str() + ": ";
+    }
+    throw std::runtime_error(where + script.error);
+  }
+  if (sh.shell == "bash") {
+    out.argv = {"bash", "-eo", "pipefail", "-c", script.script};
+  } else if (sh.shell == "zsh") {
+    out.argv = {"zsh", "-e", "-o", "pipefail", "-c", script.script};
+  } else {
+    out.argv = {sh.shell, "-e", "-c", script.script};
+  }
+  out.display = script.script;
+  while (!out.display.empty() && (out.display.back() == '\n' || out.display.back() == ' ')) {
+    out.display.pop_back();
+  }
+  return out;
+}
+
+}  // namespace rb::exec

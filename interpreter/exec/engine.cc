@@ -1,0 +1,623 @@
+#include "exec/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "check/step_graph.h"
+#include "exec/command_render.h"
+#include "exec/interrupt.h"
+#include "exec/output_capture.h"
+#include "exec/run_context.h"
+#include "exec/stream_forwarder.h"
+#include "expr/evaluate.h"
+#include "load/input_values.h"
+
+namespace rb::exec {
+namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+std::string located(const expr::EvalError& e) {
+  std::string where = e.location().str();
+  return where.empty() ? e.message() : where + ": " + e.message();
+}
+
+StepResult failure(std::string error, StepStatus status = StepStatus::kFailed) {
+  StepResult r;
+  r.status = status;
+  r.error = std::move(error);
+  return r;
+}
+
+expr::Map env_map(const std::vector<std::string>& env) {
+  expr::Map m;
+  for (const std::string& kv : env) {
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) m[kv.substr(0, eq)] = expr::Value(kv.substr(eq + 1));
+  }
+  return m;
+}
+
+// Sets NAME=VALUE in a "K=V" list, replacing an earlier NAME.
+void put_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
+  const std::string prefix = name + "=";
+  for (std::string& kv : env) {
+    if (kv.compare(0, prefix.size(), prefix) == 0) {
+      kv = prefix + value;
+      return;
+    }
+  }
+  env.push_back(prefix + value);
+}
+
+void bind_own_result(expr::MapScope& scope, const StepResult& r) {
+  scope.set("stdout", expr::Value(r.stdout_tail));
+  scope.set("stderr", expr::Value(r.stderr_tail));
+  scope.set("output", r.output);
+  scope.set("exit_code",
+            r.exit_code >= 0 ? expr::Value(static_cast<int64_t>(r.exit_code)) : expr::Value());
+}
+
+std::string describe_exit(const CommandResult& res) {
+  switch (res.outcome) {
+    case CommandResult::Outcome::kExited:
+      return "exited with " + std::to_string(res.exit_code);
+    case CommandResult::Outcome::kSignaled:
+      return "killed by signal " + std::to_string(res.signal);
+    case CommandResult::Outcome::kTimedOut:
+      return "timed out";
+    case CommandResult::Outcome::kInterrupted:
+      return "interrupted";
+    case CommandResult::Outcome::kSpawnFailed:
+      return res.error;
+  }
+  return "failed";
+}
+
+StepStatus list_status(StepStatus s) {
+  return s == StepStatus::kTimedOut ? StepStatus::kFailed : s;
+}
+
+}  // namespace
+
+// One runbook being executed: the main runbook, or an included one inside a step.
+class Engine::Frame {
+ public:
+  Frame(const model::Runbook& rb, RunContext ctx, std::vector<std::string> env)
+      : rb(rb), ctx(std::move(ctx)), env(std::move(env)) {}
+  const model::Runbook& rb;
+  RunContext ctx;
+  std::vector<std::string> env;  // for commands: the base environment plus the runbook's env:
+};
+
+Engine::Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options)
+    : runbook_(runbook), s_(services), o_(std::move(options)) {}
+
+RunStatus Engine::run(const expr::Map& inputs) {
+  paused_at_.clear();
+  std::string error;
+  StepStatus st = run_runbook(runbook_, inputs, "", &error);
+  if (!error.empty()) s_.observer.message("", "error: " + s_.masker.mask(error));
+  RunStatus rs = RunStatus::kFailed;
+  switch (st) {
+    case StepStatus::kSucceeded:
+    case StepStatus::kSkipped:
+      rs = RunStatus::kSucceeded;
+      break;
+    case StepStatus::kPaused:
+      rs = RunStatus::kPaused;
+      break;
+    case StepStatus::kInterrupted:
+      rs = RunStatus::kInterrupted;
+      break;
+    default:
+      rs = RunStatus::kFailed;
+  }
+  s_.observer.run_finished(rs);
+  return rs;
+}
+
+StepStatus Engine::run_runbook(const model::Runbook& rb, const expr::Map& inputs,
+                               const std::string& prefix, std::string* error) {
+  Frame f(rb, RunContext(o_.run_id, rb.name.value, inputs, env_map(o_.base_env)), o_.base_env);
+  put_env(f.env, "RUNBOOK_RUN_ID", o_.run_id);
+  try {
+    for (const model::NamedTemplate& v : rb.vars) {
+      f.ctx.set_var(v.name, expr::render_value(v.value, f.ctx));
+    }
+    for (const model::NamedTemplate& e : rb.env) {
+      std::string value = expr::render_text(e.value, f.ctx);
+      f.ctx.set_env(e.name, value);
+      put_env(f.env, e.name, value);
+    }
+  } catch (const expr::EvalError& e) {
+    *error = located(e);
+    return StepStatus::kFailed;
+  }
+  StepStatus status = run_list(f, rb.steps, prefix, f.ctx);
+  if (status == StepStatus::kFailed && !rb.on_failure.empty()) {
+    StepStatus handled = run_list(f, rb.on_failure, prefix + "on_failure/", f.ctx);
+    if (handled == StepStatus::kInterrupted) return handled;
+  }
+  if (status != StepStatus::kInterrupted && status != StepStatus::kPaused &&
+      !rb.finally_steps.empty()) {
+    StepStatus last = run_list(f, rb.finally_steps, prefix + "finally/", f.ctx);
+    if (last == StepStatus::kInterrupted || last == StepStatus::kPaused) return last;
+    if (last == StepStatus::kFailed && status == StepStatus::kSucceeded) status = last;
+  }
+  return status;
+}
+
+StepStatus Engine::run_list(Frame& f, const std::vector<model::Step>& steps,
+                            const std::string& prefix, const expr::Scope& scope) {
+  check::StepOrder order = check::order_steps(steps, nullptr);
+  for (size_t i : order.order) {
+    if (interrupt_requested()) return StepStatus::kInterrupted;
+    const model::Step& step = steps[i];
+    StepResult r = run_step(f, step, prefix + check::step_label(step, i), scope);
+    if (r.status == StepStatus::kInterrupted || r.status == StepStatus::kPaused) return r.status;
+    if (!r.ok() && !step.continue_on_error) return list_status(r.status);
+  }
+  return StepStatus::kSucceeded;
+}
+
+void Engine::finish(Frame& f, const model::Step& step, const std::string& path,
+                    const StepResult& r) {
+  if (!step.id.empty() && path.find('[') == std::string::npos) f.ctx.set_step(step.id, r);
+  s_.observer.step_finished(path, r);
+}
+
+std::optional<Duration> Engine::remaining() const {
+  if (!deadline_) return std::nullopt;
+  auto left = std::chrono::duration_cast<Duration>(*deadline_ - s_.clock.now());
+  return std::max(Duration(0), left);
+}
+
+StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string& path,
+                            const expr::Scope& scope) {
+  if (auto it = o_.replay.find(path); it != o_.replay.end() && it->second.ok()) {
+    const StepResult& r = it->second;
+    for (const auto& [name, value] : r.vars_set) f.ctx.set_var(name, value);
+    if (!step.id.empty()) f.ctx.set_step(step.id, r);
+    s_.observer.step_restored(path, r);
+    return r;
+  }
+  const SteadyTime start = s_.clock.now();
+  const auto saved_deadline = deadline_;
+  if (step.timeout) {
+    SteadyTime mine = start + step.timeout->value;
+    if (!deadline_ || mine < *deadline_) deadline_ = mine;
+  }
+
+  StepResult r;
+  if (!step.has_loop()) {
+    r = run_iteration(f, step, path, scope);
+  } else {
+    expr::List items;
+    try {
+      if (step.for_each) {
+        expr::Value v = expr::evaluate(*step.for_each, scope);
+        if (!v.is_list()) {
+          throw expr::EvalError(step.for_each->location(),
+                                std::string("for_each needs a list, got ") + v.type_name());
+        }
+        items = v.as_list();
+      } else {
+        for (const expr::Template& t : *step.for_each_items) {
+          items.push_back(expr::render_value(t, scope));
+        }
+      }
+    } catch (const expr::EvalError& e) {
+      r = failure(located(e));
+    }
+    if (r.error.empty()) {
+      s_.observer.step_started(StepStart{path, step.action_name, "", 1});
+      expr::List outputs;
+      size_t failed = 0, skipped = 0;
+      std::string first_error;
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (interrupt_requested()) {
+          r.status = StepStatus::kInterrupted;
+          break;
+        }
+        expr::MapScope loop(&scope);
+        loop.set(step.loop_var, items[i]);
+        std::string item_path = path + "[" + std::to_string(i) + "]";
+        StepResult ri;
+        if (auto it = o_.replay.find(item_path); it != o_.replay.end() && it->second.ok()) {
+          ri = it->second;
+          for (const auto& [name, value] : ri.vars_set) f.ctx.set_var(name, value);
+          s_.observer.step_restored(item_path, ri);
+        } else {
+          const SteadyTime item_start = s_.clock.now();
+          ri = run_iteration(f, step, item_path, loop);
+          ri.duration_ms =
+              std::chrono::duration_cast<Duration>(s_.clock.now() - item_start).count();
+          s_.observer.step_finished(item_path, ri);
+        }
+        outputs.push_back(ri.output);
+        r.attempts = std::max(r.attempts, ri.attempts);
+        if (ri.exit_code >= 0) r.exit_code = ri.exit_code;
+        for (const auto& [name, value] : ri.outputs) r.outputs[name] = value;
+        for (const auto& [name, value] : ri.vars_set) r.vars_set[name] = value;
+        if (ri.status == StepStatus::kSkipped) ++skipped;
+        if (ri.status == StepStatus::kInterrupted || ri.status == StepStatus::kPaused) {
+          r.status = ri.status;
+          r.error = ri.error;
+          break;
+        }
+        if (!ri.ok()) {
+          ++failed;
+          if (first_error.empty()) first_error = item_path + ": " + ri.error;
+          if (!step.continue_on_error) break;
+        }
+      }
+      r.output = expr::Value(std::move(outputs));
+      if (r.status == StepStatus::kSucceeded) {
+        if (failed > 0) {
+          r.status = StepStatus::kFailed;
+          r.error = std::to_string(failed) + " of " + std::to_string(items.size()) +
+                    " items failed; first " + first_error;
+        } else if (!items.empty() && skipped == items.size()) {
+          r.status = StepStatus::kSkipped;
+          r.reason = "every item was skipped";
+        } else if (items.empty()) {
+          r.reason = "the list was empty";
+        }
+      }
+    }
+  }
+  r.duration_ms = std::chrono::duration_cast<Duration>(s_.clock.now() - start).count();
+  // Reported before the handlers run, so they can read steps.ID.
+  finish(f, step, path, r);
+  deadline_ = saved_deadline;
+
+  if ((r.status == StepStatus::kFailed || r.status == StepStatus::kTimedOut) &&
+      !step.on_failure.empty()) {
+    StepStatus h = run_list(f, step.on_failure, path + "/on_failure/", scope);
+    if (h == StepStatus::kInterrupted) r.status = StepStatus::kInterrupted;
+  }
+  return r;
+}
+
+StepResult Engine::run_iteration(Frame& f, const model::Step& step, const std::string& path,
+                                 const expr::Scope& scope) {
+  if (step.guard) {
+    try {
+      if (!expr::evaluate(*step.guard, scope).truthy()) {
+        StepResult r;
+        r.status = StepStatus::kSkipped;
+        r.reason = "if: " + step.guard->text() + " is false";
+        return r;
+      }
+    } catch (const expr::EvalError& e) {
+      return failure("in if: " + located(e));
+    }
+  }
+  return run_with_retry(f, step, path, scope);
+}
+
+StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::string& path,
+                                  const expr::Scope& scope) {
+  const int attempts = step.retry ? step.retry->attempts : 1;
+  Duration delay = step.retry ? step.retry->delay : Duration(0);
+  StepResult r;
+  for (int k = 1; k <= attempts; ++k) {
+    r = run_action(f, step, path, scope, k);
+    if (!step.retry || !std::holds_alternative<model::WaitAction>(step.action)) r.attempts = k;
+    if (r.status == StepStatus::kInterrupted || r.status == StepStatus::kPaused ||
+        r.status == StepStatus::kSkipped) {
+      break;
+    }
+    bool good = r.status == StepStatus::kSucceeded;
+    expr::MapScope own(&scope);
+    bind_own_result(own, r);
+    if (good && step.retry && step.retry->until) {
+      try {
+        if (!expr::evaluate(*step.retry->until, own).truthy()) {
+          good = false;
+          r.status = StepStatus::kFailed;
+          r.error = "retry until '" + step.retry->until->text() + "' is still false";
+        }
+      } catch (const expr::EvalError& e) {
+        good = false;
+        r = failure("in retry until: " + located(e));
+      }
+    }
+    if (good) {
+      try {
+        for (const model::NamedExpr& o : step.outputs) {
+          r.outputs[o.name] = expr::evaluate(*o.value, own);
+        }
+      } catch (const expr::EvalError& e) {
+        r.status = StepStatus::kFailed;
+        r.error = "in outputs: " + located(e);
+      }
+      break;
+    }
+    if (k == attempts || r.status == StepStatus::kTimedOut) break;
+    if (auto left = remaining(); left && *left <= delay) break;
+    s_.observer.message(path, "attempt " + std::to_string(k) + " of " + std::to_string(attempts) +
+                                  " failed (" + s_.masker.mask(r.error) + "); retrying in " +
+                                  format_duration(delay));
+    s_.observer.waiting(path, "retry " + std::to_string(k + 1) + " of " + std::to_string(attempts),
+                        Duration(0), delay);
+    if (!s_.clock.sleep_for(delay)) {
+      r.status = StepStatus::kInterrupted;
+      r.error = "interrupted";
+      break;
+    }
+    delay = Duration(static_cast<int64_t>(static_cast<double>(delay.count()) * step.retry->backoff));
+  }
+  if (r.attempts == 0) r.attempts = 1;
+  return r;
+}
+
+StepResult Engine::run_action(Frame& f, const model::Step& step, const std::string& path,
+                              const expr::Scope& scope, int attempt) {
+  std::string title = step.action_name;
+  try {
+    if (step.name) title = s_.masker.mask(expr::render_text(*step.name, scope));
+  } catch (const expr::EvalError&) {
+    title = step.name->source();
+  }
+  try {
+    return std::visit(
+        [&](const auto& a) -> StepResult {
+          using T = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<T, model::CommandAction>) {
+            return run_command(f, step, a.command, path, scope, attempt, remaining());
+          } else if constexpr (std::is_same_v<T, model::WaitAction>) {
+            return run_wait(f, step, a, path, scope);
+          } else if constexpr (std::is_same_v<T, model::ConfirmAction>) {
+            return run_confirm(a, path, scope);
+          } else if constexpr (std::is_same_v<T, model::IncludeAction>) {
+            s_.observer.step_started(StepStart{path, title, "include " + a.path.value, attempt});
+            return run_include(f, a, path, scope);
+          } else if constexpr (std::is_same_v<T, model::GroupAction>) {
+            s_.observer.step_started(StepStart{path, title, "", attempt});
+            StepStatus st = run_list(f, a.steps, path + "/", scope);
+            StepResult r;
+            r.status = st;
+            if (st == StepStatus::kFailed) r.error = "a step of the group failed";
+            return r;
+          } else {
+            s_.observer.step_started(StepStart{path, title, "", attempt});
+            StepResult r;
+            if constexpr (std::is_same_v<T, model::AssertAction>) {
+              std::vector<std::string> failed;
+              for (const expr::ExprPtr& c : a.conditions) {
+                if (!expr::evaluate(*c, scope).truthy()) failed.push_back(c->text());
+              }
+              if (!failed.empty()) {
+                r.status = StepStatus::kFailed;
+                if (a.message) {
+                  r.error = s_.masker.mask(expr::render_text(*a.message, scope));
+                } else {
+                  r.error = "assertion failed: " + failed.front();
+                  for (size_t i = 1; i < failed.size(); ++i) r.error += "; " + failed[i];
+                }
+              }
+            } else if constexpr (std::is_same_v<T, model::SetAction>) {
+              expr::Map values;
+              for (const model::NamedTemplate& v : a.values) {
+                values[v.name] = expr::render_value(v.value, scope);
+              }
+              for (const auto& [name, value] : values) f.ctx.set_var(name, value);
+              r.vars_set = std::move(values);
+            } else if constexpr (std::is_same_v<T, model::LogAction>) {
+              std::string text = s_.masker.mask(expr::render_text(a.message, scope));
+              s_.observer.message(path, text);
+              r.output = expr::Value(text);
+            } else if constexpr (std::is_same_v<T, model::FailAction>) {
+              r.status = StepStatus::kFailed;
+              r.error = s_.masker.mask(expr::render_text(a.message, scope));
+            } else if constexpr (std::is_same_v<T, model::SleepAction>) {
+              Duration d = a.duration;
+              auto left = remaining();
+              bool cut = left && *left < d;
+              if (cut) d = *left;
+              s_.observer.waiting(path, "sleep", Duration(0), d);
+              if (!s_.clock.sleep_for(d)) {
+                r.status = StepStatus::kInterrupted;
+              } else if (cut) {
+                r.status = StepStatus::kTimedOut;
+                r.error = "timed out during sleep";
+              }
+            }
+            return r;
+          }
+        },
+        step.action);
+  } catch (const expr::EvalError& e) {
+    return failure(located(e));
+  } catch (const std::runtime_error& e) {
+    return failure(e.what());
+  }
+}
+
+StepResult Engine::run_command(Frame& f, const model::Step& step, const model::Command& command,
+                               const std::string& path, const expr::Scope& scope, int attempt,
+                               std::optional<Duration> timeout) {
+  RenderedCommand rc = render_command(command, scope);
+  std::string title = step.name ? s_.masker.mask(expr::render_text(*step.name, scope))
+                                : step.action_name;
+  s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt});
+
+  CommandSpec spec;
+  spec.argv = std::move(rc.argv);
+  spec.env = f.env;
+  for (const model::NamedTemplate& e : step.env) {
+    put_env(spec.env, e.name, expr::render_text(e.value, scope));
+  }
+  put_env(spec.env, "RUNBOOK_STEP", path);
+  if (step.cwd) spec.cwd = expr::render_text(*step.cwd, scope);
+  spec.timeout = timeout;
+  spec.tail_bytes = o_.tail_bytes;
+
+  std::string log_path;
+  if (!o_.log_dir.empty()) {
+    std::string file = path;
+    for (char& c : file) {
+      if (c == '/' || c == '[' || c == ']' || c == '#') c = '_';
+    }
+    log_path = o_.log_dir + "/" + file + ".log";
+  }
+  StreamForwarder forward(path, s_.observer, s_.masker, log_path);
+  CommandResult res = s_.runner.run(spec, &forward);
+  forward.flush();
+
+  StepResult r;
+  r.exit_code = res.outcome == CommandResult::Outcome::kSpawnFailed ? -1 : res.exit_code;
+  r.stdout_tail = s_.masker.mask(res.stdout_tail);
+  r.stderr_tail = s_.masker.mask(res.stderr_tail);
+  switch (res.outcome) {
+    case CommandResult::Outcome::kExited:
+      if (res.exit_code != 0) {
+        r.status = StepStatus::kFailed;
+        r.error = describe_exit(res);
+      }
+      break;
+    case CommandResult::Outcome::kSignaled:
+    case CommandResult::Outcome::kSpawnFailed:
+      r.status = StepStatus::kFailed;
+      r.error = s_.masker.mask(describe_exit(res));
+      break;
+    case CommandResult::Outcome::kTimedOut:
+      r.status = StepStatus::kTimedOut;
+      r.error = "timed out after " + format_duration(timeout.value_or(Duration(0)));
+      break;
+    case CommandResult::Outcome::kInterrupted:
+      r.status = StepStatus::kInterrupted;
+      r.error = "interrupted";
+      break;
+  }
+  std::string why;
+  if (res.stdout_truncated && step.capture != model::Capture::kText) {
+    if (r.status == StepStatus::kSucceeded) {
+      r.status = StepStatus::kFailed;
+      r.error = "stdout is larger than " + std::to_string(o_.tail_bytes / 1024) +
+                " KiB, too large to capture as " + model::capture_name(step.capture);
+    }
+    r.output = expr::Value();
+  } else if (auto v = capture_output(step.capture, r.stdout_tail, &why)) {
+    r.output = std::move(*v);
+  } else if (r.status == StepStatus::kSucceeded) {
+    r.status = StepStatus::kFailed;
+    r.error = why;
+  }
+  return r;
+}
+
+StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::WaitAction& w,
+                            const std::string& path, const expr::Scope& scope) {
+  const SteadyTime start = s_.clock.now();
+  Duration limit = w.timeout;
+  if (auto left = remaining(); left && *left < limit) limit = *left;
+  StepResult r;
+  for (int poll = 1;; ++poll) {
+    Duration elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
+    Duration left = std::max(Duration(1), limit - elapsed);
+    r = run_command(f, step, w.command, path, scope, poll, left);
+    r.attempts = poll;
+    if (r.status == StepStatus::kInterrupted) return r;
+    // A poll's own failure does not fail the wait: the condition decides.
+    bool command_timed_out = r.status == StepStatus::kTimedOut;
+    if (r.status == StepStatus::kFailed && r.output.is_null()) {
+      std::string ignored;
+      if (auto v = capture_output(model::Capture::kText, r.stdout_tail, &ignored)) r.output = *v;
+    }
+    expr::MapScope own(&scope);
+    bind_own_result(own, r);
+    bool done = false;
+    try {
+      done = expr::evaluate(*w.until, own).truthy();
+    } catch (const expr::EvalError& e) {
+      // Output that is not yet what the condition reads (an empty body, a half-up service)
+      // keeps the wait going; the last error is reported if it never comes right.
+      r.error = "in until: " + located(e);
+    }
+    if (done) {
+      r.status = StepStatus::kSucceeded;
+      r.error.clear();
+      return r;
+    }
+    elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
+    if (command_timed_out || elapsed + w.interval > limit) {
+      r.status = StepStatus::kTimedOut;
+      std::string last = r.error;
+      r.error = "waited " + format_elapsed(elapsed) + " for '" + w.until->text() +
+                "'; still false after " + std::to_string(poll) + " poll" + (poll == 1 ? "" : "s");
+      if (!last.empty()) r.error += " (last: " + last + ")";
+      return r;
+    }
+    s_.observer.waiting(path, "until " + w.until->text(), elapsed, limit);
+    if (!s_.clock.sleep_for(w.interval)) {
+      r.status = StepStatus::kInterrupted;
+      r.error = "interrupted";
+      return r;
+    }
+  }
+}
+
+StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string& path,
+                               const expr::Scope& scope) {
+  std::string message = s_.masker.mask(expr::render_text(c.message, scope));
+  s_.observer.step_started(StepStart{path, "confirm", message, 1});
+  ApprovalAnswer answer;
+  if (o_.approve_all) {
+    answer = *o_.approve_all;
+  } else if (auto it = o_.approved_gates.find(path); it != o_.approved_gates.end()) {
+    answer = it->second;
+  } else {
+    answer = s_.approver.ask(path, message);
+  }
+  StepResult r;
+  switch (answer.verdict) {
+    case Verdict::kApproved:
+      s_.observer.approved(Approval{path, answer.user, answer.reason, answer.how});
+      r.output = expr::Value(answer.user);
+      break;
+    case Verdict::kDenied:
+      r.status = StepStatus::kFailed;
+      r.error = "not approved" + (answer.user.empty() ? "" : " by " + answer.user);
+      break;
+    case Verdict::kNoAnswer:
+      r.status = StepStatus::kPaused;
+      r.error = "waiting for approval: " + message;
+      paused_at_.push_back(path);
+      break;
+  }
+  return r;
+}
+
+StepResult Engine::run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
+                               const expr::Scope& scope) {
+  (void)f;
+  if (!inc.runbook) return failure("the included runbook '" + inc.path.value + "' did not load");
+  expr::Map given;
+  for (const model::NamedTemplate& w : inc.with) given[w.name] = expr::render_value(w.value, scope);
+  std::vector<std::string> problems;
+  auto inputs = load::resolve_inputs(*inc.runbook, given, &problems);
+  if (!inputs) {
+    std::string text = "inputs of '" + inc.path.value + "': ";
+    for (size_t i = 0; i < problems.size(); ++i) text += (i ? "; " : "") + problems[i];
+    return failure(s_.masker.mask(text));
+  }
+  for (const model::InputSpec& spec : inc.runbook->inputs) {
+    if (spec.secret) s_.masker.add((*inputs)[spec.name].to_text());
+  }
+  std::string error;
+  StepStatus st = run_runbook(*inc.runbook, *inputs, path + "/", &error);
+  StepResult r;
+  r.status = list_status(st);
+  if (!error.empty()) {
+    r.error = s_.masker.mask(error);
+  } else if (r.status == StepStatus::kFailed) {
+    r.error = "the included runbook '" + inc.runbook->name.value + "' failed";
+  }
+  return r;
+}
+
+}  // namespace rb::exec

@@ -1,0 +1,85 @@
+#pragma once
+// Execute: walks a checked runbook's step graph: guards, loops, retries, waits, timeouts,
+// confirmations, handlers, includes. Commands go to a CommandRunner (the engine never spawns a
+// process itself); what happens goes to a RunObserver (console, journal).
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "exec/approver.h"
+#include "exec/clock.h"
+#include "exec/command_runner.h"
+#include "exec/run_observer.h"
+#include "exec/secret_masker.h"
+#include "exec/step_result.h"
+#include "expr/scope.h"
+#include "load/model.h"
+
+namespace rb::exec {
+
+struct EngineServices {
+  CommandRunner& runner;
+  RunObserver& observer;
+  Clock& clock;
+  Approver& approver;
+  SecretMasker& masker;
+};
+
+struct EngineOptions {
+  std::string run_id;
+  std::vector<std::string> base_env;  // the environment steps start from, "K=V"
+  std::string log_dir;                // where each step's whole output is appended; "" = none
+  std::optional<ApprovalAnswer> approve_all;  // --yes: every gate approved, by this user
+  // Gates approved ahead (resume --approve): step path -> who/why.
+  std::map<std::string, ApprovalAnswer> approved_gates;
+  // Steps finished in an earlier attempt of this run (resume): path -> result. Succeeded and
+  // skipped ones are restored instead of run again.
+  std::map<std::string, StepResult> replay;
+  size_t tail_bytes = 1024 * 1024;    // kept of each stream for steps.ID.stdout/stderr/output
+};
+
+class Engine {
+ public:
+  Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options);
+  // `inputs` are resolved (load::resolve_inputs); secret input values must already be in the
+  // masker.
+  RunStatus run(const expr::Map& inputs);
+  // The step paths that paused (at a confirm) in the last run().
+  const std::vector<std::string>& paused_at() const { return paused_at_; }
+
+ private:
+  class Frame;
+  StepStatus run_runbook(const model::Runbook& rb, const expr::Map& inputs,
+                         const std::string& prefix, std::string* error);
+  StepStatus run_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
+                      const expr::Scope& scope);
+  StepResult run_step(Frame& f, const model::Step& step, const std::string& path,
+                      const expr::Scope& scope);
+  StepResult run_iteration(Frame& f, const model::Step& step, const std::string& path,
+                           const expr::Scope& scope);
+  StepResult run_with_retry(Frame& f, const model::Step& step, const std::string& path,
+                            const expr::Scope& scope);
+  StepResult run_action(Frame& f, const model::Step& step, const std::string& path,
+                        const expr::Scope& scope, int attempt);
+  StepResult run_command(Frame& f, const model::Step& step, const model::Command& command,
+                         const std::string& path, const expr::Scope& scope, int attempt,
+                         std::optional<Duration> timeout);
+  StepResult run_wait(Frame& f, const model::Step& step, const model::WaitAction& w,
+                      const std::string& path, const expr::Scope& scope);
+  StepResult run_confirm(const model::ConfirmAction& c, const std::string& path,
+                         const expr::Scope& scope);
+  StepResult run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
+                         const expr::Scope& scope);
+  void finish(Frame& f, const model::Step& step, const std::string& path, const StepResult& r);
+  std::optional<Duration> remaining() const;
+
+  const model::Runbook& runbook_;
+  EngineServices s_;
+  EngineOptions o_;
+  std::vector<std::string> paused_at_;
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
+};
+
+}  // namespace rb::exec

@@ -1,0 +1,540 @@
+#include "exec/process_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <thread>
+#include <utility>
+
+#include "exec/interrupt.h"
+
+namespace rb::exec {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using TimePoint = SteadyClock::time_point;
+using Outcome = CommandResult::Outcome;
+
+constexpr size_t kChunkBytes = 64 * 1024;
+// Once the direct child has exited, how long what it left in the background may keep the pipes.
+constexpr Duration kOrphanDrain{100};
+// How long to wait for a SIGKILLed group to be reaped; a process stuck in the kernel (a dead
+// NFS mount) may take longer, and is not worth hanging for.
+constexpr Duration kReapLimit{2000};
+// Without pidfd (Linux < 5.3), how often to look for the child's exit while nothing else happens.
+constexpr Duration kExitPollInterval{20};
+// After the group is killed, at most this much already-buffered output is still read.
+constexpr int kFinalDrainChunks = 64;
+
+// t + d, saturating: a timeout of Duration::max() means never, not overflow.
+TimePoint later(TimePoint t, Duration d) {
+  const auto room = std::chrono::duration_cast<Duration>(TimePoint::max() - t);
+  return d >= room ? TimePoint::max() : t + d;
+}
+
+Duration since(TimePoint start) {
+  return std::chrono::duration_cast<Duration>(SteadyClock::now() - start);
+}
+
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
+
+// A descriptor that polls readable when `pid` exits, or -1 before Linux 5.3. (A raw syscall:
+// glibc 2.36's <sys/pidfd.h> lacks C linkage for C++.)
+int open_pidfd(pid_t pid) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+
+// An owned file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  ~Fd() { reset(); }
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) close(fd_);  // never retried: on Linux the fd is gone even on EINTR
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// The last `limit` bytes of a stream of any length. Trimming waits until twice the limit is
+// held, so each byte is moved about once: memory stays under 2 * limit + one chunk.
+class TailBuffer {
+ public:
+  explicit TailBuffer(size_t limit) : limit_(limit) {}
+
+  void append(std::string_view chunk) {
+    total_ += chunk.size();
+    if (chunk.size() >= limit_) {
+      data_.assign(chunk.substr(chunk.size() - limit_));
+      return;
+    }
+    data_.append(chunk);
+    if (data_.size() > limit_ && data_.size() - limit_ > limit_) {
+      data_.erase(0, data_.size() - limit_);
+    }
+  }
+  std::string take() {
+    if (data_.size() > limit_) data_.erase(0, data_.size() - limit_);
+    return std::move(data_);
+  }
+  uint64_t total() const { return total_; }
+  bool truncated() const { return total_ > limit_; }
+
+ private:
+  size_t limit_;
+  std::string data_;
+  uint64_t total_ = 0;
+};
+
+// The first NAME=... in a "K=V" list, as getenv would find it.
+std::optional<std::string_view> env_value(const std::vector<std::string>& env,
+                                          std::string_view name) {
+  for (const std::string& kv : env) {
+    if (kv.size() > name.size() && kv[name.size()] == '=' &&
+        kv.compare(0, name.size(), name) == 0) {
+      return std::string_view(kv).substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+// A regular file we may execute. Sets *denied when it exists but is not executable.
+bool is_executable_file(const std::string& path, bool* denied) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (access(path.c_str(), X_OK) != 0) {
+    *denied = true;
+    return false;
+  }
+  return true;
+}
+
+// execvp's search, but in the step's PATH rather than runbook's own. Relative PATH entries are
+// taken from the step's cwd, as they would be in the child.
+std::optional<std::string> find_program(const CommandSpec& spec, std::string* error) {
+  const std::string& name = spec.argv[0];
+  if (name.find('/') != std::string::npos) return name;  // spawn reports what is wrong with it
+  const std::string_view path = env_value(spec.env, "PATH").value_or("/bin:/usr/bin");
+  bool denied = false;
+  size_t begin = 0;
+  while (true) {
+    const size_t end = path.find(':', begin);
+    std::string dir(path.substr(begin, end == std::string_view::npos ? end : end - begin));
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    std::string probe =
+        candidate[0] != '/' && !spec.cwd.empty() ? spec.cwd + "/" + candidate : candidate;
+    if (is_executable_file(probe, &denied)) return candidate;
+    if (end == std::string_view::npos) break;
+    begin = end + 1;
+  }
+  *error = "cannot run '" + name + "': " + (denied ? "Permission denied" : "command not found");
+  return std::nullopt;
+}
+
+// Starts `program`; returns 0 or an errno (posix_spawn reports exec failures too).
+int spawn(const CommandSpec& spec, const std::string& program, int out_w, int err_w, pid_t* pid) {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  if (int rc = posix_spawn_file_actions_init(&actions)) return rc;
+  if (int rc = posix_spawnattr_init(&attr)) {
+    posix_spawn_file_actions_destroy(&actions);
+    return rc;
+  }
+
+  // Default dispositions for every signal (runbook ignores SIGPIPE and catches SIGINT/SIGTERM)
+  // and an empty mask, whatever the calling thread had blocked.
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  int rc = posix_spawnattr_setsigmask(&attr, &none);
+  if (!rc) rc = posix_spawnattr_setsigdefault(&attr, &all);
+  if (!spec.interactive) {
+    // A group of its own: a timeout or interrupt can signal everything the command started, and
+    // the terminal's Ctrl-C reaches runbook alone, which then decides.
+    flags |= POSIX_SPAWN_SETPGROUP;
+    if (!rc) rc = posix_spawnattr_setpgroup(&attr, 0);
+  }
+  if (!rc) rc = posix_spawnattr_setflags(&attr, flags);
+
+  if (!rc && !spec.cwd.empty())
+    rc = posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  if (!spec.interactive) {
+    if (!rc) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (!rc) rc = posix_spawn_file_actions_adddup2(&actions, out_w, 1);
+    if (!rc) rc = posix_spawn_file_actions_adddup2(&actions, err_w, 2);
+  }
+  // Only 0-2 reach the command, even if some library left a descriptor without O_CLOEXEC.
+  if (!rc) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+
+  std::vector<char*> argv, envp;
+  for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  if (!rc) rc = posix_spawn(pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+
+  posix_spawnattr_destroy(&attr);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc;
+}
+
+// One running command, from spawn until nothing of it is left.
+class Supervision {
+ public:
+  Supervision(const CommandSpec& spec, OutputListener* listener, pid_t pid, Fd out, Fd err, Fd log)
+      : spec_(spec),
+        listener_(listener),
+        pid_(pid),
+        own_group_(!spec.interactive),
+        pidfd_(open_pidfd(pid)),  // without it, the loop polls waitpid
+        log_(std::move(log)),
+        pipes_{Pipe{std::move(out), Stream::kStdout, TailBuffer(spec.tail_bytes)},
+               Pipe{std::move(err), Stream::kStderr, TailBuffer(spec.tail_bytes)}},
+        buf_(kChunkBytes) {}
+
+  // Should wait() not finish (a listener threw), nothing is left running.
+  ~Supervision() {
+    if (!done_) kill_group();
+  }
+
+  CommandResult wait(TimePoint start);
+
+ private:
+  struct Pipe {
+    Fd fd;
+    Stream stream;
+    TailBuffer tail;
+  };
+  enum class Stop { kNone, kTimedOut, kInterrupted };
+
+  bool pipes_open() const { return pipes_[0].fd.valid() || pipes_[1].fd.valid(); }
+  // One read of up to a chunk; closes the pipe at EOF. False when nothing was read.
+  bool read_chunk(Pipe& p);
+  void deliver(Pipe& p, std::string_view chunk);
+  void write_log(std::string_view chunk);
+  void try_reap();
+  void reap();
+  void signal_group(int sig);
+  void kill_group();
+  CommandResult result(Stop stop);
+
+  const CommandSpec& spec_;
+  OutputListener* const listener_;
+  const pid_t pid_;
+  const bool own_group_;  // pid_ leads a process group of its own
+  Fd pidfd_;
+  Fd log_;
+  std::string error_;
+  std::array<Pipe, 2> pipes_;
+  std::vector<char> buf_;
+  bool reaped_ = false;
+  bool done_ = false;  // wait() finished: the child is reaped and the pipes are closed
+  bool lost_ = false;  // waitpid said ECHILD: someone else reaped the child (SIGCHLD ignored?)
+  int status_ = 0;
+};
+
+CommandResult Supervision::wait(TimePoint start) {
+  std::optional<TimePoint> deadline;
+  if (spec_.timeout) deadline = later(start, *spec_.timeout);
+  const int interrupt = interrupt_fd();
+  Stop stop = Stop::kNone;
+  TimePoint kill_at{};      // when stopping: SIGKILL follows SIGTERM at this time
+  bool killed = false;      // SIGKILL sent
+  TimePoint drain_until{};  // once reaped: how long the pipes may stay open
+  bool must_kill = false;   // something may be left of the group when the loop ends
+
+  while (!reaped_ || pipes_open()) {
+    const TimePoint now = SteadyClock::now();
+    if (!reaped_ && stop == Stop::kNone) {
+      if (interrupt_requested()) {
+        stop = Stop::kInterrupted;
+      } else if (deadline && now >= *deadline) {
+        stop = Stop::kTimedOut;
+      }
+      if (stop != Stop::kNone) {
+        signal_group(SIGTERM);
+        kill_at = later(now, spec_.kill_grace);
+        must_kill = true;
+      }
+    }
+    if (stop != Stop::kNone && !killed && now >= kill_at) {
+      signal_group(SIGKILL);
+      killed = true;
+    }
+    if (reaped_ && now >= drain_until) {
+      must_kill = true;  // a background process still holds the pipes
+      break;
+    }
+
+    TimePoint wake = TimePoint::max();
+    if (!reaped_ && stop == Stop::kNone && deadline) wake = std::min(wake, *deadline);
+    if (stop != Stop::kNone && !killed) wake = std::min(wake, kill_at);
+    if (reaped_) wake = std::min(wake, drain_until);
+    if (!reaped_ && !pidfd_.valid()) wake = std::min(wake, now + kExitPollInterval);
+    int timeout_ms = -1;
+    if (wake != TimePoint::max()) {
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
+      timeout_ms = static_cast<int>(std::clamp<decltype(ms)>(ms, 0, INT_MAX));
+    }
+
+    std::array<pollfd, 4> fds;
+    std::array<Pipe*, 4> owners{};
+    nfds_t n = 0;
+    for (Pipe& p : pipes_) {
+      if (!p.fd.valid()) continue;
+      owners[n] = &p;
+      fds[n++] = pollfd{p.fd.get(), POLLIN, 0};
+    }
+    if (!reaped_ && stop == Stop::kNone && interrupt >= 0) {
+      fds[n++] = pollfd{interrupt, POLLIN, 0};
+    }
+    if (!reaped_ && pidfd_.valid()) fds[n++] = pollfd{pidfd_.get(), POLLIN, 0};
+
+    if (poll(fds.data(), n, timeout_ms) < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      error_ = "cannot watch the command: " + errno_text(errno);
+      signal_group(SIGKILL);
+      must_kill = true;
+      break;
+    }
+    for (nfds_t i = 0; i < n; ++i) {
+      if (owners[i] && fds[i].revents) read_chunk(*owners[i]);
+    }
+    if (!reaped_) {
+      try_reap();
+      if (reaped_) drain_until = SteadyClock::now() + kOrphanDrain;
+    }
+  }
+
+  if (must_kill) kill_group();
+  if (!reaped_) reap();
+  for (Pipe& p : pipes_) {
+    // Whatever the dead still left in the pipe; bounded, in case a writer escaped the group.
+    for (int i = 0; i < kFinalDrainChunks && p.fd.valid() && read_chunk(p); ++i) {
+    }
+    p.fd.reset();
+  }
+  done_ = true;
+  return result(stop);
+}
+
+bool Supervision::read_chunk(Pipe& p) {
+  const ssize_t n = read(p.fd.get(), buf_.data(), buf_.size());
+  if (n > 0) {
+    deliver(p, std::string_view(buf_.data(), static_cast<size_t>(n)));
+    return true;
+  }
+  if (n == 0 || (errno != EINTR && errno != EAGAIN)) p.fd.reset();  // EOF, or unreadable
+  return false;
+}
+
+void Supervision::deliver(Pipe& p, std::string_view chunk) {
+  p.tail.append(chunk);
+  if (listener_) listener_->on_output(p.stream, chunk);
+  if (log_.valid()) write_log(chunk);
+}
+
+void Supervision::write_log(std::string_view chunk) {
+  while (!chunk.empty()) {
+    const ssize_t n = write(log_.get(), chunk.data(), chunk.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error_ = "cannot write log '" + spec_.log_path + "': " + errno_text(errno);
+      log_.reset();  // the command goes on; its result says the log is incomplete
+      return;
+    }
+    chunk.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void Supervision::try_reap() {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid_, &status, WNOHANG);
+  } while (r < 0 && errno == EINTR);
+  if (r == pid_) {
+    status_ = status;
+    reaped_ = true;
+  } else if (r < 0) {
+    reaped_ = lost_ = true;
+  }
+  if (reaped_) pidfd_.reset();
+}
+
+void Supervision::reap() {
+  int status = 0;
+  pid_t r;
+  do {
+    r = waitpid(pid_, &status, 0);
+  } while (r < 0 && errno == EINTR);
+  if (r == pid_) {
+    status_ = status;
+  } else {
+    lost_ = true;
+  }
+  reaped_ = true;
+  pidfd_.reset();
+}
+
+void Supervision::signal_group(int sig) {
+  if (own_group_) {
+    kill(-pid_, sig);  // ESRCH: nobody left, fine
+  } else if (!reaped_) {
+    kill(pid_, sig);  // shares runbook's group: only the child itself
+  }
+}
+
+// SIGKILL to the whole group, then reap all of it: the direct child, and the members orphaned
+// by it, which the subreaper setting made ours. ECHILD means none of them is left.
+void Supervision::kill_group() {
+  signal_group(SIGKILL);
+  if (!reaped_) reap();
+  if (!own_group_) return;
+  const TimePoint give_up = SteadyClock::now() + kReapLimit;
+  while (true) {
+    int status;
+    const pid_t r = waitpid(-pid_, &status, WNOHANG);
+    if (r > 0 || (r < 0 && errno == EINTR)) continue;
+    if (r < 0 || SteadyClock::now() >= give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
+CommandResult Supervision::result(Stop stop) {
+  CommandResult r;
+  if (lost_) {
+    r.outcome = Outcome::kExited;
+    error_ = "lost track of process " + std::to_string(pid_) + " (reaped elsewhere)";
+  } else if (WIFSIGNALED(status_)) {
+    r.outcome = Outcome::kSignaled;
+    r.signal = WTERMSIG(status_);
+    r.exit_code = 128 + r.signal;
+  } else {
+    r.outcome = Outcome::kExited;
+    r.exit_code = WEXITSTATUS(status_);
+  }
+  if (stop == Stop::kTimedOut) {
+    r.outcome = Outcome::kTimedOut;
+  } else if (stop == Stop::kInterrupted) {
+    r.outcome = Outcome::kInterrupted;
+  } else if (r.outcome == Outcome::kSignaled && (r.signal == SIGINT || r.signal == SIGTERM) &&
+             interrupt_requested()) {
+    // The same Ctrl-C or shutdown reached the child too (interactive children share the
+    // terminal): the run was interrupted, the step did not fail on its own.
+    r.outcome = Outcome::kInterrupted;
+  }
+  Pipe& out = pipes_[0];
+  Pipe& err = pipes_[1];
+  r.stdout_bytes = out.tail.total();
+  r.stderr_bytes = err.tail.total();
+  r.stdout_truncated = out.tail.truncated();
+  r.stderr_truncated = err.tail.truncated();
+  r.stdout_tail = out.tail.take();
+  r.stderr_tail = err.tail.take();
+  r.error = std::move(error_);
+  return r;
+}
+
+bool make_pipe(Fd* read_end, Fd* write_end, std::string* error) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    *error = "cannot create a pipe: " + errno_text(errno);
+    return false;
+  }
+  read_end->reset(fds[0]);
+  write_end->reset(fds[1]);
+  // Only our end is non-blocking; the child's stays as programs expect.
+  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  return true;
+}
+
+}  // namespace
+
+ProcessRunner::ProcessRunner() {
+  // Orphans of a step's process group come to us instead of init, so kill_group() can reap
+  // them and "the group is gone" means gone, not zombies waiting on a lazy init.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+CommandResult ProcessRunner::run(const CommandSpec& spec, OutputListener* listener) {
+  const TimePoint start = SteadyClock::now();
+  CommandResult result;
+  auto not_run = [&](Outcome outcome, std::string error) {
+    result.outcome = outcome;
+    result.error = std::move(error);
+    result.elapsed = since(start);
+    return result;
+  };
+  if (interrupt_requested()) return not_run(Outcome::kInterrupted, "");
+  if (spec.argv.empty() || spec.argv[0].empty()) {
+    return not_run(Outcome::kSpawnFailed, "cannot run an empty command");
+  }
+  if (!spec.cwd.empty()) {
+    // posix_spawn would say only ENOENT, the same as for a missing program.
+    struct stat st;
+    const int err = stat(spec.cwd.c_str(), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+    if (err != 0) {
+      return not_run(Outcome::kSpawnFailed,
+                     "cannot change to directory '" + spec.cwd + "': " + errno_text(err));
+    }
+  }
+  std::string error;
+  std::optional<std::string> program = find_program(spec, &error);
+  if (!program) return not_run(Outcome::kSpawnFailed, error);
+
+  Fd log;
+  if (!spec.log_path.empty() && !spec.interactive) {
+    log.reset(open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    if (!log.valid()) {
+      return not_run(Outcome::kSpawnFailed,
+                     "cannot open log '" + spec.log_path + "': " + errno_text(errno));
+    }
+  }
+  Fd out_r, out_w, err_r, err_w;
+  if (!spec.interactive &&
+      (!make_pipe(&out_r, &out_w, &error) || !make_pipe(&err_r, &err_w, &error))) {
+    return not_run(Outcome::kSpawnFailed, error);
+  }
+
+  pid_t pid = -1;
+  const int rc = spawn(spec, *program, out_w.get(), err_w.get(), &pid);
+  out_w.reset();  // the child has its copies; EOF must come when it closes them
+  err_w.reset();
+  if (rc != 0) {
+    return not_run(Outcome::kSpawnFailed, "cannot run '" + spec.argv[0] + "': " + errno_text(rc));
+  }
+
+  Supervision supervision(spec, listener, pid, std::move(out_r), std::move(err_r), std::move(log));
+  result = supervision.wait(start);
+  result.elapsed = since(start);
+  return result;
+}
+
+}  // namespace rb::exec

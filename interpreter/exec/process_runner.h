@@ -1,0 +1,29 @@
+#pragma once
+// The CommandRunner that really runs processes (POSIX, Linux-first).
+//
+// Each command is started with posix_spawn as the leader of a new process group, stdin on
+// /dev/null, default signal dispositions and an empty signal mask. One poll loop reads stdout
+// and stderr in 64 KiB chunks (each chunk goes to the listener, the log file and a bounded
+// tail, so memory stays small whatever the command prints), watches the timeout, the child's
+// exit and the interrupt self-pipe (interrupt.h).
+//
+// Stopping (timeout or interrupt): SIGTERM to the whole group, output still drained, SIGKILL
+// to the group after spec.kill_grace. When the direct child has exited but something it left
+// in the background still holds the pipes, the pipes get a short drain and then the rest of
+// the group is killed; background processes that let go of the pipes are left alone (a step
+// may start a daemon on purpose if it redirects its output).
+//
+// The constructor makes this process a child subreaper (Linux prctl), so group members
+// orphaned by the step's exit are re-parented to runbook and reaped when the group is killed:
+// after run() returns from a kill, no process of the group exists, not even as a zombie.
+#include "exec/command_runner.h"
+
+namespace rb::exec {
+
+class ProcessRunner : public CommandRunner {
+ public:
+  ProcessRunner();
+  CommandResult run(const CommandSpec& spec, OutputListener* listener) override;
+};
+
+}  // namespace rb::exec

@@ -1,0 +1,29 @@
+#pragma once
+// The state of one runbook's execution that expressions can see: inputs, vars, env, steps,
+// run and runbook. An included runbook gets a context of its own.
+#include <string>
+#include <string_view>
+
+#include "exec/step_result.h"
+#include "expr/scope.h"
+#include "expr/value.h"
+
+namespace rb::exec {
+
+class RunContext : public expr::Scope {
+ public:
+  RunContext(std::string run_id, std::string runbook_name, expr::Map inputs, expr::Map env);
+
+  const expr::Value* lookup(std::string_view name) const override;
+
+  void set_var(const std::string& name, expr::Value v);
+  void set_step(const std::string& id, const StepResult& r);
+  void set_env(const std::string& name, std::string v);
+  const expr::Map& env() const { return env_.as_map(); }
+
+ private:
+  using Value = expr::Value;
+  Value inputs_, vars_, env_, steps_, run_, runbook_;
+};
+
+}  // namespace rb::exec

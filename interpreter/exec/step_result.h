@@ -1,0 +1,38 @@
+#pragma once
+// What became of one step: the engine's record of it, what `steps.ID.*` reads, and what the
+// journal stores so that `resume` can restore it exactly.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "expr/value.h"
+
+namespace rb::exec {
+
+enum class StepStatus { kSucceeded, kFailed, kSkipped, kTimedOut, kInterrupted, kPaused };
+enum class RunStatus { kSucceeded, kFailed, kPaused, kInterrupted };
+
+const char* step_status_name(StepStatus s);
+const char* run_status_name(RunStatus s);
+std::optional<StepStatus> parse_step_status(std::string_view s);
+std::optional<RunStatus> parse_run_status(std::string_view s);
+
+struct StepResult {
+  StepStatus status = StepStatus::kSucceeded;
+  int exit_code = -1;           // -1: no command ran
+  std::string stdout_tail;      // masked
+  std::string stderr_tail;      // masked
+  expr::Value output;           // stdout as captured (text, json or lines); loops: list per item
+  expr::Map outputs;            // outputs: NAME -> value
+  int attempts = 0;
+  int64_t duration_ms = 0;
+  std::string error;            // why it failed, for people
+  std::string reason;           // why it was skipped
+  expr::Map vars_set;           // vars this step set (set:), restored on resume
+
+  bool ok() const { return status == StepStatus::kSucceeded || status == StepStatus::kSkipped; }
+  // The map `steps.ID` evaluates to.
+  expr::Value to_value() const;
+};
+
+}  // namespace rb::exec

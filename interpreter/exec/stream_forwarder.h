@@ -1,0 +1,38 @@
+#pragma once
+// Receives a command's output as the runner reads it, masks secrets a whole line at a time (so a
+// secret split across two reads is still caught), and passes it on to the observer (console,
+// journal) and the step's log file. Memory stays bounded: a line longer than 64 KiB is passed
+// on in pieces.
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "exec/command_runner.h"
+#include "exec/run_observer.h"
+#include "exec/secret_masker.h"
+
+namespace rb::exec {
+
+class StreamForwarder : public OutputListener {
+ public:
+  StreamForwarder(std::string path, RunObserver& observer, const SecretMasker& masker,
+                  const std::string& log_path);
+  ~StreamForwarder() override;
+  StreamForwarder(const StreamForwarder&) = delete;
+  StreamForwarder& operator=(const StreamForwarder&) = delete;
+
+  void on_output(Stream stream, std::string_view chunk) override;
+  // Passes on what is left of unfinished lines.
+  void flush();
+
+ private:
+  void emit(bool is_stderr, std::string_view text);
+
+  std::string path_;
+  RunObserver& observer_;
+  const SecretMasker& masker_;
+  std::FILE* log_ = nullptr;
+  std::string pending_[2];
+};
+
+}  // namespace rb::exec

@@ -24,16 +24,32 @@ const char* severity_color(Severity s) {
   return kReset;
 }
 
-// Replaces control characters (binary garbage in a file) so a diagnostic never writes raw
-// escape sequences to a terminal.
+// Length of the valid UTF-8 sequence starting at s[i], or 0.
+size_t utf8_length(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                                                     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  return n;
+}
+
+// Replaces control characters and invalid UTF-8 (binary garbage in a file) with '?', so a
+// diagnostic never writes raw escape sequences or broken text to a terminal.
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c == '\t' || c >= 0x20) {
-      out += static_cast<char>(c);
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t n = utf8_length(text, i);
+    if (c == '\t' || (c >= 0x20 && c != 0x7f && n > 0)) {
+      out.append(text.substr(i, n == 0 ? 1 : n));
+      i += n == 0 ? 1 : n;
     } else {
       out += '?';
+      ++i;
     }
   }
   return out;

@@ -55,6 +55,7 @@ void ConsoleReporter::header(const std::string& runbook, const std::string& run_
 
 void ConsoleReporter::step_started(const exec::StepStart& s) {
   if (o_.verbosity == Verbosity::kQuiet) return;
+  muted_path_ = s.poll && o_.verbosity != Verbosity::kVerbose ? s.path : "";
   if (s.attempt > 1 && o_.verbosity != Verbosity::kVerbose) return;
   std::string indent(2 * depth_of(s.path), ' ');
   std::string text = indent + paint(kBold, "> " + s.path);
@@ -70,7 +71,7 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
 
 void ConsoleReporter::step_output(const std::string& path, bool is_stderr,
                                   std::string_view chunk) {
-  if (o_.verbosity == Verbosity::kQuiet) return;
+  if (o_.verbosity == Verbosity::kQuiet || path == muted_path_) return;
   end_progress_line();
   std::FILE* f = is_stderr ? err_ : out_;
   bool& at_start = at_line_start_[is_stderr ? 1 : 0];
@@ -90,6 +91,8 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr,
 }
 
 void ConsoleReporter::step_finished(const std::string& path, const exec::StepResult& r) {
+  const bool was_muted = path == muted_path_;
+  if (was_muted) muted_path_.clear();
   for (bool& b : at_line_start_) {
     if (!b) {
       std::fputc('\n', out_);
@@ -124,6 +127,11 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
                                     path) +
                ": " + r.error + paint(kDim, summary_of(r)),
            err_);
+      if (was_muted && !r.stdout_tail.empty()) {
+        // The polls' output was held back: show the end of the last one.
+        std::string tail = r.stdout_tail.size() > 2000 ? r.stdout_tail.substr(r.stdout_tail.size() - 2000) : r.stdout_tail;
+        line(indent + "  last output of " + path + ":\n" + tail, err_);
+      }
       if (o_.verbosity == Verbosity::kQuiet && !r.stderr_tail.empty()) {
         std::string tail = r.stderr_tail.size() > 2000 ? r.stderr_tail.substr(r.stderr_tail.size() - 2000) : r.stderr_tail;
         line(tail, err_);

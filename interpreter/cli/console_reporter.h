@@ -44,6 +44,7 @@ class ConsoleReporter : public exec::RunObserver {
   bool progress_line_open_ = false;
   bool at_line_start_[2] = {true, true};
   std::string last_wait_path_;
+  std::string muted_path_;  // a wait polling: its output is held back unless --verbose
   int ran_ = 0, skipped_ = 0, failed_ = 0, restored_ = 0;
 };
 

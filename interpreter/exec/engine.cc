@@ -305,7 +305,7 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
   StepResult r;
   for (int k = 1; k <= attempts; ++k) {
     r = run_action(f, step, path, scope, k);
-    if (!step.retry || !std::holds_alternative<model::WaitAction>(step.action)) r.attempts = k;
+    if (!std::holds_alternative<model::WaitAction>(step.action)) r.attempts = k;
     if (r.status == StepStatus::kInterrupted || r.status == StepStatus::kPaused ||
         r.status == StepStatus::kSkipped) {
       break;
@@ -443,7 +443,8 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
   RenderedCommand rc = render_command(command, scope);
   std::string title = step.name ? s_.masker.mask(expr::render_text(*step.name, scope))
                                 : step.action_name;
-  s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt});
+  s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
+                                     std::holds_alternative<model::WaitAction>(step.action)});
 
   CommandSpec spec;
   spec.argv = std::move(rc.argv);
@@ -486,7 +487,11 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
       break;
     case CommandResult::Outcome::kTimedOut:
       r.status = StepStatus::kTimedOut;
-      r.error = "timed out after " + format_duration(timeout.value_or(Duration(0)));
+      // Name the limit as the runbook wrote it, not what was left of it when the command began.
+      r.error = "timed out after " +
+                format_duration(step.timeout && !std::holds_alternative<model::WaitAction>(step.action)
+                                    ? step.timeout->value
+                                    : timeout.value_or(Duration(0)));
       break;
     case CommandResult::Outcome::kInterrupted:
       r.status = StepStatus::kInterrupted;

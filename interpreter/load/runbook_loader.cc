@@ -84,10 +84,10 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_file(const std::string
   if (ec) canonical = path;
 
   for (size_t i = 0; i < stack_.size(); ++i) {
-    if (stack_[i] == canonical) {
+    if (stack_[i].canonical == canonical) {
       std::string cycle;
-      for (size_t j = i; j < stack_.size(); ++j) cycle += stack_[j] + " -> ";
-      diags_.error(included_from, "include cycle: " + cycle + canonical,
+      for (size_t j = i; j < stack_.size(); ++j) cycle += stack_[j].shown + " -> ";
+      diags_.error(included_from, "include cycle: " + cycle + path,
                    "a runbook cannot include itself, directly or through others");
       return nullptr;
     }
@@ -126,7 +126,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_file(const std::string
       return nullptr;
     }
   }
-  stack_.push_back(canonical);
+  stack_.push_back(Loading{canonical, path});
   auto rb = load_text(path, std::move(text));
   stack_.pop_back();
   cache_[canonical] = rb;

@@ -32,7 +32,11 @@ class RunbookLoader {
                                                          Location fallback);
 
   Diagnostics& diags_;
-  std::vector<std::string> stack_;  // canonical paths being loaded, outermost first
+  struct Loading {
+    std::string canonical;
+    std::string shown;  // the path as the runbook wrote it, for messages
+  };
+  std::vector<Loading> stack_;  // files being loaded, outermost first
   std::map<std::string, std::shared_ptr<const model::Runbook>> cache_;
 };
 

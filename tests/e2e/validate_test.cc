@@ -16,6 +16,13 @@ using rb::e2e::run_runbook;
 
 namespace {
 
+rb::e2e::CliOptions plain() {
+  rb::e2e::CliOptions o;
+  o.extra_env = {"NO_COLOR=1"};
+  o.timeout_seconds = 20;
+  return o;
+}
+
 std::vector<std::string> yaml_files(const std::string& dir, bool recursive) {
   std::vector<std::string> out;
   fs::path root = fs::path(RUNBOOK_SOURCE_DIR) / dir;
@@ -42,7 +49,7 @@ TEST_CASE("validate refuses each broken runbook with the exact diagnostics") {
   const bool update = std::getenv("UPDATE_GOLDEN") != nullptr;
   for (const std::string& file : files) {
     DYNAMIC_SECTION(file) {
-      auto r = run_runbook({"validate", file}, {.extra_env = {"NO_COLOR=1"}, .timeout_seconds = 20});
+      auto r = run_runbook({"validate", file}, plain());
       std::string expected_path =
           (fs::path(RUNBOOK_SOURCE_DIR) / file).replace_extension(".expected").string();
       if (update) rb::e2e::write_file(expected_path, r.err);
@@ -64,7 +71,7 @@ TEST_CASE("validate accepts every real runbook and example") {
   REQUIRE_FALSE(files.empty());
   for (const std::string& file : files) {
     DYNAMIC_SECTION(file) {
-      auto r = run_runbook({"validate", file}, {.extra_env = {"NO_COLOR=1"}, .timeout_seconds = 20});
+      auto r = run_runbook({"validate", file}, plain());
       INFO(r.err);
       CHECK(r.exit_code == 0);
       CHECK(r.err.find("error:") == std::string::npos);
@@ -74,7 +81,7 @@ TEST_CASE("validate accepts every real runbook and example") {
 
 TEST_CASE("validate reports every error of a file, not just the first") {
   auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"},
-                       {.extra_env = {"NO_COLOR=1"}});
+                       plain());
   CHECK(r.exit_code == 2);
   size_t count = 0;
   for (size_t at = r.err.find(": error: "); at != std::string::npos;
@@ -85,7 +92,7 @@ TEST_CASE("validate reports every error of a file, not just the first") {
 }
 
 TEST_CASE("validate of a missing file says so and exits 2") {
-  auto r = run_runbook({"validate", "no/such/file.yaml"}, {.extra_env = {"NO_COLOR=1"}});
+  auto r = run_runbook({"validate", "no/such/file.yaml"}, plain());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("no/such/file.yaml: error: cannot read 'no/such/file.yaml'") == 0);
 }
@@ -102,6 +109,6 @@ TEST_CASE("an unknown command is a usage error") {
 
 TEST_CASE("diagnostics are coloured only on request of a terminal, never with NO_COLOR") {
   auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"},
-                       {.extra_env = {"NO_COLOR=1"}});
+                       plain());
   CHECK(r.err.find('\033') == std::string::npos);
 }

@@ -14,7 +14,7 @@ struct Loaded {
   std::shared_ptr<const model::Runbook> rb;
 };
 
-Loaded load(const std::string& steps) {
+Loaded load_steps(const std::string& steps) {
   Loaded l;
   l.rb = load::load_runbook_text("g.yaml", "runbook: 1\nname: g\nsteps:\n" + steps, l.diags);
   return l;
@@ -30,12 +30,12 @@ std::vector<std::string> order_of(const Loaded& l) {
 }  // namespace
 
 TEST_CASE("without needs, steps run in the order written") {
-  Loaded l = load("  - id: a\n    log: a\n  - log: b\n  - id: c\n    log: c\n");
+  Loaded l = load_steps("  - id: a\n    log: a\n  - log: b\n  - id: c\n    log: c\n");
   CHECK(order_of(l) == std::vector<std::string>{"a", "#2", "c"});
 }
 
 TEST_CASE("needs reorders steps, keeping written order among ready steps") {
-  Loaded l = load(
+  Loaded l = load_steps(
       "  - id: a\n    needs: [c]\n    log: a\n"
       "  - id: b\n    needs: []\n    log: b\n"
       "  - id: c\n    needs: [b]\n    log: c\n");
@@ -43,7 +43,7 @@ TEST_CASE("needs reorders steps, keeping written order among ready steps") {
 }
 
 TEST_CASE("a cycle is reported as its path at the closing need") {
-  Loaded l = load(
+  Loaded l = load_steps(
       "  - id: a\n    needs: [c]\n    log: a\n"
       "  - id: b\n    needs: [a]\n    log: b\n"
       "  - id: c\n    needs: [b]\n    log: c\n");
@@ -55,7 +55,7 @@ TEST_CASE("a cycle is reported as its path at the closing need") {
 }
 
 TEST_CASE("the checker resolves names across the runbook") {
-  Loaded l = load(
+  Loaded l = load_steps(
       "  - id: probe\n    run: echo 1\n    outputs: { n: int(output) }\n"
       "  - for_each: range(steps.probe.outputs.n)\n    as: k\n    log: ${{ k }} of ${{ steps.probe.outputs.n }}\n"
       "  - set: { later: x }\n"
@@ -67,7 +67,7 @@ TEST_CASE("the checker resolves names across the runbook") {
 }
 
 TEST_CASE("the checker reports unknown names, fields and outputs") {
-  Loaded l = load(
+  Loaded l = load_steps(
       "  - id: probe\n    run: echo 1\n    outputs: { n: int(output) }\n"
       "  - log: ${{ steps.probe.outputs.m }} ${{ steps.prob.status }} ${{ steps.probe.exitcode }}\n"
       "  - log: ${{ item }} ${{ vars.nope }} ${{ stdout }}\n");
@@ -84,7 +84,7 @@ TEST_CASE("the checker reports unknown names, fields and outputs") {
 }
 
 TEST_CASE("raw() draws a warning, not an error") {
-  Loaded l = load("  - run: echo ${{ raw(env.HOME) }}\n");
+  Loaded l = load_steps("  - run: echo ${{ raw(env.HOME) }}\n");
   REQUIRE(l.rb);
   check::check_runbook(*l.rb, l.diags);
   CHECK_FALSE(l.diags.has_errors());

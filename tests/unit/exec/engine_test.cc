@@ -104,7 +104,7 @@ TEST_CASE("wait times out when the condition never holds") {
   CHECK(st == exec::RunStatus::kFailed);
   const auto& r = h.observer.results["w"];
   CHECK(r.status == exec::StepStatus::kTimedOut);
-  CHECK(r.error.find("for 'output == 'up''; still false after 6 polls") != std::string::npos);
+  CHECK(r.error.find("for 'output == 'up''; still false after 7 polls") != std::string::npos);
 }
 
 TEST_CASE("for_each loops over JSON output, naming each item's step") {
@@ -296,7 +296,7 @@ TEST_CASE("a runtime expression error fails the step and says where") {
   EngineHarness h;
   auto st = h.run(kHead + "steps:\n  - id: s\n    if: \"'a' < 1\"\n    log: x\n");
   CHECK(st == exec::RunStatus::kFailed);
-  CHECK(h.observer.results["s"].error.rfind("in if: test.yaml:4:9: cannot compare string with integer", 0) == 0);
+  CHECK(h.observer.results["s"].error.rfind("in if: test.yaml:4:14: cannot compare string with integer", 0) == 0);
 }
 
 TEST_CASE("log and sleep") {

@@ -9,7 +9,7 @@ using namespace rb;
 
 namespace {
 
-std::shared_ptr<const model::Runbook> load(const std::string& text, Diagnostics& ds) {
+std::shared_ptr<const model::Runbook> load_text(const std::string& text, Diagnostics& ds) {
   return load::load_runbook_text("t.yaml", text, ds);
 }
 
@@ -17,7 +17,7 @@ std::shared_ptr<const model::Runbook> load(const std::string& text, Diagnostics&
 
 TEST_CASE("a runbook loads into the typed model with locations") {
   Diagnostics ds;
-  auto rb = load(R"(runbook: 1
+  auto rb = load_text(R"(runbook: 1
 name: demo
 inputs:
   revision: { type: integer, required: true }
@@ -75,7 +75,7 @@ TEST_CASE("expressions in quoted and block scalars point at the right column") {
 
 TEST_CASE("an error inside a template in a quoted scalar is located in the file") {
   Diagnostics ds;
-  load("runbook: 1\nname: t\nsteps:\n  - log: \"value ${{ 1 + }}\"\n", ds);
+  load_text("runbook: 1\nname: t\nsteps:\n  - log: \"value ${{ 1 + }}\"\n", ds);
   REQUIRE(ds.has_errors());
   CHECK(ds.items()[0].location.line == 4);
   CHECK(ds.items()[0].location.column > 18);
@@ -109,16 +109,16 @@ TEST_CASE("enum and pattern constrain input values") {
   CHECK(load::check_input_constraints(spec, expr::Value("remote")) ==
         "'remote' is not one of the allowed values: store, local");
   spec.allowed.clear();
-  spec.pattern = model::Located<std::string>{"[a-z-]+", {}};
+  spec.pattern = model::Located<std::string>{"[a-z0-9-]+", {}};
   CHECK(load::check_input_constraints(spec, expr::Value("mysql-k8s")).empty());
   CHECK(load::check_input_constraints(spec, expr::Value("mysql k8s")) ==
-        "'mysql k8s' does not match the pattern '[a-z-]+'");
+        "'mysql k8s' does not match the pattern '[a-z0-9-]+'");
 }
 
 TEST_CASE("hostile YAML does not crash the loader") {
   Diagnostics ds;
   std::string deep(5000, '[');
-  CHECK(load("runbook: 1\nname: t\nsteps: " + deep + "\n", ds) == nullptr);
+  CHECK(load_text("runbook: 1\nname: t\nsteps: " + deep + "\n", ds) == nullptr);
   CHECK(ds.has_errors());
   Diagnostics ds2;
   std::string nested = "runbook: 1\nname: t\nsteps:\n";
@@ -128,9 +128,9 @@ TEST_CASE("hostile YAML does not crash the loader") {
     indent += "    ";
   }
   nested += indent + "- log: deep\n";
-  load(nested, ds2);
+  load_text(nested, ds2);
   CHECK(ds2.has_errors());
   Diagnostics ds3;
-  CHECK(load("runbook: 1\nname: t\nsteps:\n  - log: &a x\n  - log: *b\n", ds3) == nullptr);
+  CHECK(load_text("runbook: 1\nname: t\nsteps:\n  - log: &a x\n  - log: *b\n", ds3) == nullptr);
   CHECK(ds3.has_errors());
 }

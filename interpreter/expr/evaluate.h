@@ -15,14 +15,20 @@ namespace rb::expr {
 // "cannot compare string with integer" at x.yaml:12:9.
 class EvalError : public std::runtime_error {
  public:
-  EvalError(Location where, std::string message)
-      : std::runtime_error(message), location_(where), message_(std::move(message)) {}
+  EvalError(Location where, std::string message, std::string hint = {})
+      : std::runtime_error(message),
+        location_(where),
+        message_(std::move(message)),
+        hint_(std::move(hint)) {}
   const Location& location() const { return location_; }
   const std::string& message() const { return message_; }
+  // What to do about it ("use format() or string()"); may be empty.
+  const std::string& hint() const { return hint_; }
 
  private:
   Location location_;
   std::string message_;
+  std::string hint_;
 };
 
 // Throws EvalError.

@@ -46,5 +46,7 @@ ExprPtr parse_expression(std::string_view text, const TextOrigin& origin, Diagno
 ExprPtr parse_guard(std::string_view text, const TextOrigin& origin, Diagnostics& diags);
 
 inline constexpr int kMaxDepth = 64;
+// Longer expression text is refused with a diagnostic.
+inline constexpr size_t kMaxExpressionLength = 64 * 1024;
 
 }  // namespace rb::expr

@@ -27,8 +27,8 @@ class Template {
   const TextOrigin& origin() const { return origin_; }
   Location location() const { return origin_.locate(0); }
   const std::vector<TemplatePart>& parts() const { return parts_; }
-  bool is_literal() const;           // no interpolation at all
-  bool is_single_expression() const; // exactly one `${{ }}` and no other text (spaces included)
+  bool is_literal() const;            // no interpolation at all
+  bool is_single_expression() const;  // exactly one `${{ }}` and no other text (spaces included)
   // Every expression in the template, in order.
   std::vector<ExprPtr> expressions() const;
 

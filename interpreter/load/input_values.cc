@@ -6,9 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 
-#include <nlohmann/json.hpp>
-
 #include "base/spelling.h"
+#include "expr/json.h"
 
 namespace rb::load {
 namespace {
@@ -18,22 +17,6 @@ std::string trim(const std::string& s) {
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
-}
-
-expr::Value from_json(const nlohmann::json& j) {
-  if (j.is_null()) return expr::Value();
-  if (j.is_boolean()) return expr::Value(j.get<bool>());
-  if (j.is_number_integer()) return expr::Value(j.get<int64_t>());
-  if (j.is_number()) return expr::Value(j.get<double>());
-  if (j.is_string()) return expr::Value(j.get<std::string>());
-  if (j.is_array()) {
-    expr::List list;
-    for (const auto& e : j) list.push_back(from_json(e));
-    return expr::Value(std::move(list));
-  }
-  expr::Map map;
-  for (auto it = j.begin(); it != j.end(); ++it) map[it.key()] = from_json(it.value());
-  return expr::Value(std::move(map));
 }
 
 std::string shown(const expr::Value& v) {
@@ -102,12 +85,13 @@ std::optional<expr::Value> convert_input(model::InputType type, const expr::Valu
       if (!raw.is_string()) return fail("a list");
       std::string s = trim(raw.as_string());
       if (!s.empty() && s[0] == '[') {
-        nlohmann::json j = nlohmann::json::parse(s, nullptr, false);
-        if (j.is_discarded() || !j.is_array()) {
+        std::string ignored;
+        auto v = expr::parse_json(s, &ignored);
+        if (!v || !v->is_list()) {
           if (why) *why = "expected a JSON array like [\"a\", \"b\"], got '" + s + "'";
           return std::nullopt;
         }
-        return from_json(j);
+        return v;
       }
       expr::List list;
       if (s.empty()) return expr::Value(std::move(list));

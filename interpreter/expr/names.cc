@@ -1,0 +1,112 @@
+#include "expr/names.h"
+
+#include "base/spelling.h"
+#include "expr/ast.h"
+#include "expr/functions.h"
+
+namespace rb::expr {
+namespace {
+
+constexpr size_t kMaxListed = 12;
+
+std::string listing(const NameTree& t) {
+  std::string out;
+  size_t n = 0;
+  for (const auto& [name, child] : t.children) {
+    if (n++ == kMaxListed) {
+      out += ", ...";
+      break;
+    }
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+class NameChecker {
+ public:
+  NameChecker(const Expression& e, const NameTree& roots, Diagnostics& diags)
+      : e_(e), roots_(roots), diags_(diags) {}
+
+  bool run() {
+    resolve(e_.root());
+    return clean_;
+  }
+
+ private:
+  // Checks `n` and everything below it; returns the tree of names `n` stands for, or nullptr
+  // when that is not known statically (an open node, a computed value, an error already reported).
+  const NameTree* resolve(const Node& n) {
+    switch (n.kind) {
+      case NodeKind::kName:
+        return step_down(roots_, n.name, n.offset, n.length);
+      case NodeKind::kMember: {
+        const NameTree* t = resolve(*n.children[0]);
+        return t ? step_down(*t, n.name, n.offset, n.length) : nullptr;
+      }
+      case NodeKind::kIndex: {
+        const NameTree* t = resolve(*n.children[0]);
+        const Node& index = *n.children[1];
+        if (index.kind == NodeKind::kLiteral && index.value.is_string()) {
+          return t ? step_down(*t, index.value.as_string(), index.offset, index.length) : nullptr;
+        }
+        resolve(index);
+        return nullptr;
+      }
+      default:
+        for (const NodePtr& c : n.children) resolve(*c);
+        return nullptr;
+    }
+  }
+
+  const NameTree* step_down(const NameTree& t, const std::string& name, size_t offset,
+                            size_t length) {
+    if (t.open) return nullptr;
+    auto it = t.children.find(name);
+    if (it != t.children.end()) return &it->second;
+    report(t, name, offset, length);
+    return nullptr;
+  }
+
+  void report(const NameTree& t, const std::string& name, size_t offset, size_t length) {
+    clean_ = false;
+    const bool root = &t == &roots_;
+    std::vector<std::string> known;
+    for (const auto& [k, child] : t.children) known.push_back(k);
+    std::string hint = subtraction_hint(t, name);
+    if (hint.empty()) hint = did_you_mean(name, known);
+    if (hint.empty() && root) {
+      if (const FunctionSpec* f = find_function(name)) {
+        hint = name + " is a function: call it as " + std::string(f->signature);
+      } else if (!known.empty()) {
+        hint = "names here: " + listing(t);
+      }
+    }
+    if (hint.empty()) hint = t.hint;
+    if (hint.empty() && !known.empty()) hint = "known " + t.child_noun + "s: " + listing(t);
+    diags_.error(e_.origin().locate(offset), "unknown " + t.child_noun + " '" + name + "'", hint,
+                 static_cast<int>(length));
+  }
+
+  // `a-1` is one name (step ids have hyphens); if `a` is known the user meant to subtract.
+  static std::string subtraction_hint(const NameTree& t, const std::string& name) {
+    const size_t dash = name.find('-');
+    if (dash == std::string::npos) return "";
+    const std::string first = name.substr(0, dash);
+    if (!t.children.contains(first)) return "";
+    return "to subtract, put spaces around '-': " + first + " - " + name.substr(dash + 1);
+  }
+
+  const Expression& e_;
+  const NameTree& roots_;
+  Diagnostics& diags_;
+  bool clean_ = true;
+};
+
+}  // namespace
+
+bool check_names(const Expression& e, const NameTree& roots, Diagnostics& diags) {
+  return NameChecker(e, roots, diags).run();
+}
+
+}  // namespace rb::expr

@@ -1,0 +1,68 @@
+#include "expr/template.h"
+
+#include "expr/interpolation.h"
+
+namespace rb::expr {
+
+bool Template::is_literal() const {
+  for (const TemplatePart& p : parts_) {
+    if (p.expr) return false;
+  }
+  return true;
+}
+
+bool Template::is_single_expression() const {
+  return parts_.size() == 1 && parts_[0].expr;
+}
+
+std::vector<ExprPtr> Template::expressions() const {
+  std::vector<ExprPtr> out;
+  for (const TemplatePart& p : parts_) {
+    if (p.expr) out.push_back(p.expr);
+  }
+  return out;
+}
+
+Template parse_template(std::string_view text, const TextOrigin& origin, Diagnostics& diags) {
+  std::vector<TemplatePart> parts;
+  std::string literal;
+  auto flush = [&] {
+    if (!literal.empty()) parts.push_back(TemplatePart{std::move(literal), nullptr});
+    literal.clear();
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text.substr(i, kEscapedOpen.size()) == kEscapedOpen) {
+      literal += kOpen;
+      i += kEscapedOpen.size();
+      continue;
+    }
+    if (text.substr(i, kOpen.size()) != kOpen) {
+      literal += text[i++];
+      continue;
+    }
+    const size_t close = find_close(text, i + kOpen.size());
+    if (close == std::string_view::npos) {
+      diags.error(origin.locate(i), "unterminated '${{' (missing '}}')",
+                  "close it with '}}', or write '$${{' for a literal '${{'",
+                  static_cast<int>(kOpen.size()));
+      literal += text.substr(i);
+      break;
+    }
+    size_t begin = i + kOpen.size(), end = close - kClose.size();
+    trim_range(text, begin, end);
+    if (begin == end) {
+      diags.error(origin.locate(i), "empty expression",
+                  "write an expression between '${{' and '}}'", static_cast<int>(close - i));
+    } else if (ExprPtr e =
+                   parse_expression(text.substr(begin, end - begin), origin.sub(begin), diags)) {
+      flush();
+      parts.push_back(TemplatePart{"", std::move(e)});
+    }
+    i = close;
+  }
+  flush();
+  return Template(std::string(text), origin, std::move(parts));
+}
+
+}  // namespace rb::expr

@@ -20,6 +20,8 @@ enum class QuoteContext {
   kHeredoc,        // body of <<EOF (expands $ ` \)
   kQuotedHeredoc,  // body of <<'EOF' (literal)
   kBacktick,       // inside `...`: refused, use $( ) instead
+  kArithmetic,     // $(( )), (( )), $[ ], a subscript, ${x:offset}, a ${ } name: integers only,
+                   // since bash evaluates what lands there as code (a[$(cmd)] runs cmd)
 };
 
 const char* quote_context_name(QuoteContext c);

@@ -276,7 +276,7 @@ TEST_CASE("secrets never reach the observer in clear") {
                   {{"token", expr::Value("s3cr3t-value")}});
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.observer.output.find("s3cr3t") == std::string::npos);
-  CHECK(h.observer.starts[0].command == "login '***'");
+  CHECK(h.observer.starts[0].command == "login ***");
   CHECK(h.observer.starts[0].title == "use ***");
   CHECK(h.observer.results["s"].stdout_tail.find("s3cr3t") == std::string::npos);
   CHECK(h.observer.results["s"].stderr_tail == "bad ***\n");
@@ -296,7 +296,7 @@ TEST_CASE("a runtime expression error fails the step and says where") {
   EngineHarness h;
   auto st = h.run(kHead + "steps:\n  - id: s\n    if: \"'a' < 1\"\n    log: x\n");
   CHECK(st == exec::RunStatus::kFailed);
-  CHECK(h.observer.results["s"].error.rfind("in if: test.yaml:4:14: cannot compare string with integer", 0) == 0);
+  CHECK(h.observer.results["s"].error.rfind("in if: test.yaml:5:14: cannot compare string with integer", 0) == 0);
 }
 
 TEST_CASE("log and sleep") {

@@ -15,5 +15,8 @@ inline constexpr int kExitInterrupted = 130;
 
 void add_validate_command(CLI::App& app, int* exit_code);
 void add_run_command(CLI::App& app, int* exit_code);
+void add_resume_command(CLI::App& app, int* exit_code);
+void add_status_command(CLI::App& app, int* exit_code);
+void add_history_command(CLI::App& app, int* exit_code);
 
 }  // namespace rb::cli

@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   int exit_code = rb::cli::kExitOk;
   rb::cli::add_validate_command(app, &exit_code);
   rb::cli::add_run_command(app, &exit_code);
+  rb::cli::add_resume_command(app, &exit_code);
+  rb::cli::add_status_command(app, &exit_code);
+  rb::cli::add_history_command(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

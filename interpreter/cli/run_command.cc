@@ -1,26 +1,17 @@
 // runbook run FILE [-i NAME=VALUE]... [--inputs-file F] [--yes] [--state-dir DIR]
-// load -> check -> inputs -> execute, with the console watching and the step logs under the
-// state folder.
-#include <sys/stat.h>
+// load -> check -> inputs -> a new run session (journal, locks, engine).
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
-#include <random>
 
 #include "cli/commands.h"
-#include "cli/console_reporter.h"
 #include "cli/console_style.h"
 #include "cli/load_and_check.h"
+#include "cli/run_session.h"
 #include "cli/run_setup.h"
 #include "cli/terminal_approver.h"
-#include "exec/engine.h"
-#include "exec/interrupt.h"
-#include "exec/process_runner.h"
-
-extern char** environ;
+#include "record/file_digest.h"
 
 namespace rb::cli {
 namespace {
@@ -29,7 +20,6 @@ struct RunOptions {
   std::string file;
   InputArgs inputs;
   bool yes = false;
-  bool dry_run = false;
   std::string state_dir;
   bool quiet = false;
   bool verbose = false;
@@ -42,52 +32,36 @@ int run_run(const RunOptions& o) {
   const model::Runbook& rb = *c.runbook;
 
   exec::SecretMasker masker;
-  auto inputs = resolve_cli_inputs(rb, o.inputs, masker);
+  std::vector<std::string> secrets_given;
+  auto inputs = resolve_cli_inputs(rb, o.inputs, masker, &secrets_given);
   if (!inputs) return kExitUsage;
 
-  std::string run_id = new_run_id();
-  std::string run_dir;
-  std::string error;
-  if (!make_run_dir(state_dir_from(o.state_dir), run_id, &run_dir, &error)) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
-    return kExitFailed;
+  RunSession s;
+  s.runbook = &rb;
+  s.inputs = *inputs;
+  s.masker = &masker;
+  s.state_dir = state_dir_from(o.state_dir);
+  s.run_id = new_run_id();
+  s.console = console_options(o.quiet, o.verbose);
+  if (o.yes) {
+    s.approve_all = exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(), "--yes", ""};
   }
-
-  ConsoleOptions console;
-  console.verbosity = o.quiet ? Verbosity::kQuiet : o.verbose ? Verbosity::kVerbose : Verbosity::kNormal;
-  console.color = use_color(stdout);
-  console.terminal = isatty(STDOUT_FILENO) == 1;
-  ConsoleReporter reporter(stdout, stderr, console);
-  exec::ObserverList observers;
-  observers.add(&reporter);
-
-  exec::ProcessRunner runner;
-  exec::SystemClock clock;
-  TerminalApprover approver;
-  exec::EngineOptions options;
-  options.run_id = run_id;
-  for (char** e = environ; *e != nullptr; ++e) options.base_env.emplace_back(*e);
-  options.log_dir = run_dir + "/logs";
-  if (o.yes) options.approve_all = exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(), "--yes", ""};
-
-  exec::install_interrupt_handlers();
-  reporter.header(rb.name.value, run_id, false);
-  exec::Engine engine(rb, exec::EngineServices{runner, observers, clock, approver, masker},
-                      std::move(options));
-  exec::RunStatus status = engine.run(*inputs);
-  switch (status) {
-    case exec::RunStatus::kSucceeded:
-      return kExitOk;
-    case exec::RunStatus::kFailed:
-      return kExitFailed;
-    case exec::RunStatus::kPaused:
-      std::fprintf(stderr, "paused for approval; continue with: runbook resume %s --approve\n",
-                   run_id.c_str());
-      return kExitPaused;
-    case exec::RunStatus::kInterrupted:
-      return kExitInterrupted;
+  std::error_code ec;
+  s.header.run_id = s.run_id;
+  s.header.runbook = rb.name.value;
+  s.header.file = std::filesystem::absolute(o.file, ec).lexically_normal().string();
+  s.header.sha256 = record::sha256_hex(rb.source->text());
+  s.header.user = current_user();
+  for (const model::InputSpec& spec : rb.inputs) {
+    if (spec.secret) {
+      s.header.inputs[spec.name] = expr::Value("***");
+    } else {
+      s.header.inputs[spec.name] = (*inputs)[spec.name];
+    }
   }
-  return kExitFailed;
+  // Secrets the user gave are never stored: resume asks for them again.
+  s.header.secret_inputs = secrets_given;
+  return run_session(s);
 }
 
 }  // namespace
@@ -97,8 +71,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Run a runbook: validate it, take its inputs, then execute its steps in order with their "
-      "guards, retries, waits, timeouts, confirmations and handlers. Exit 0 succeeded, 1 failed, "
-      "2 invalid runbook or inputs, 3 paused at a confirm, 130 interrupted.");
+      "guards, retries, waits, timeouts, confirmations and handlers, recording each step in "
+      "STATE_DIR/runs/RUN_ID/journal.jsonl. Exit 0 succeeded, 1 failed, 2 invalid runbook or "
+      "inputs, 3 paused at a confirm, 4 concurrency key held by another run, 130 interrupted.");
   cmd->add_option("file", o->file, "Runbook file")->required();
   add_input_options(*cmd, o->inputs);
   cmd->add_flag("-y,--yes", o->yes, "Approve every confirm gate (recorded as approved by you)");

@@ -1,7 +1,9 @@
 #include "cli/run_setup.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +11,7 @@
 #include <random>
 
 #include "base/diagnostic_renderer.h"
+#include "cli/console_style.h"
 #include "cli/load_and_check.h"
 #include "load/input_values.h"
 #include "load/inputs_file.h"
@@ -20,8 +23,10 @@ void add_input_options(CLI::App& cmd, InputArgs& args) {
   cmd.add_option("--inputs-file", args.file, "A YAML or JSON file of input values");
 }
 
-std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
-                                            exec::SecretMasker& masker) {
+namespace {
+
+// Reads --inputs-file and -i (which wins) into raw values. Prints problems; nullopt on any.
+std::optional<expr::Map> read_given(const InputArgs& args) {
   expr::Map given;
   if (!args.file.empty()) {
     Diagnostics diags;
@@ -41,6 +46,11 @@ std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const Inpu
     given[pair.substr(0, eq)] = expr::Value(pair.substr(eq + 1));
   }
   if (bad) return std::nullopt;
+  return given;
+}
+
+std::optional<expr::Map> resolve_given(const model::Runbook& rb, const expr::Map& given,
+                                       exec::SecretMasker& masker) {
   // Mask secrets as given, before anything can print them (even in an error).
   for (const model::InputSpec& spec : rb.inputs) {
     if (!spec.secret) continue;
@@ -58,6 +68,65 @@ std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const Inpu
   return inputs;
 }
 
+}  // namespace
+
+std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
+                                            exec::SecretMasker& masker,
+                                            std::vector<std::string>* secrets_given) {
+  auto given = read_given(args);
+  if (!given) return std::nullopt;
+  if (secrets_given != nullptr) {
+    for (const model::InputSpec& spec : rb.inputs) {
+      if (spec.secret && given->count(spec.name)) secrets_given->push_back(spec.name);
+    }
+  }
+  return resolve_given(rb, *given, masker);
+}
+
+std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
+                                                 const expr::Map& recorded,
+                                                 const std::vector<std::string>& secrets,
+                                                 const InputArgs& args,
+                                                 exec::SecretMasker& masker) {
+  auto given = read_given(args);
+  if (!given) return std::nullopt;
+  bool bad = false;
+  for (const auto& [name, value] : *given) {
+    if (std::find(secrets.begin(), secrets.end(), name) == secrets.end() && recorded.count(name)) {
+      std::fprintf(stderr,
+                   "runbook: error: input '%s' was fixed when the run started; only secret "
+                   "inputs are given again on resume\n",
+                   name.c_str());
+      bad = true;
+    }
+  }
+  for (const std::string& name : secrets) {
+    if (!given->count(name)) {
+      std::fprintf(stderr,
+                   "runbook: error: secret input '%s' was given when the run started and is never "
+                   "stored; give it again with -i %s=VALUE\n",
+                   name.c_str(), name.c_str());
+      bad = true;
+    }
+  }
+  if (bad) return std::nullopt;
+  expr::Map merged = recorded;
+  // Inputs recorded as null were not given: leave them out so defaults and checks apply again.
+  for (auto it = merged.begin(); it != merged.end();) {
+    it = it->second.is_null() ? merged.erase(it) : std::next(it);
+  }
+  for (const auto& [name, value] : *given) merged[name] = value;
+  return resolve_given(rb, merged, masker);
+}
+
+ConsoleOptions console_options(bool quiet, bool verbose) {
+  ConsoleOptions c;
+  c.verbosity = quiet ? Verbosity::kQuiet : verbose ? Verbosity::kVerbose : Verbosity::kNormal;
+  c.color = use_color(stdout);
+  c.terminal = isatty(STDOUT_FILENO) == 1;
+  return c;
+}
+
 std::string state_dir_from(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("RUNBOOK_STATE_DIR"); env != nullptr && *env != '\0') return env;
@@ -71,10 +140,12 @@ std::string new_run_id() {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::random_device rd;
-  char suffix[8];
-  std::snprintf(suffix, sizeof suffix, "%04x", static_cast<unsigned>(rd() & 0xffff));
-  return std::string(stamp) + "-" + suffix;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%03d-%04x", static_cast<int>(ms),
+                static_cast<unsigned>(rd() & 0xffff));
+  return std::string(stamp) + suffix;
 }
 
 bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* run_dir,

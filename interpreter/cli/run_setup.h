@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/console_reporter.h"
 #include "exec/secret_masker.h"
 #include "expr/value.h"
 #include "load/model.h"
@@ -21,12 +22,23 @@ void add_input_options(CLI::App& cmd, InputArgs& args);
 
 // Reads --inputs-file and -i (which wins), resolves them against the runbook's inputs, and adds
 // secret values to the masker. Prints each problem to stderr and returns nullopt on any.
+// `secrets_given`, when not null, receives the secret inputs the user gave (not defaulted).
 std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
-                                            exec::SecretMasker& masker);
+                                            exec::SecretMasker& masker,
+                                            std::vector<std::string>* secrets_given = nullptr);
 
+// Console settings from --quiet/--verbose and whether stdout is a terminal.
+ConsoleOptions console_options(bool quiet, bool verbose);
+// For resume: the recorded (non-secret) inputs, with -i/--inputs-file giving again the secrets
+// that were given when the run started (`secrets`). A recorded input cannot be changed.
+std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
+                                                 const expr::Map& recorded,
+                                                 const std::vector<std::string>& secrets,
+                                                 const InputArgs& args,
+                                                 exec::SecretMasker& masker);
 // --state-dir, else $RUNBOOK_STATE_DIR, else .runbook
 std::string state_dir_from(const std::string& flag);
-// A run id that sorts by time: 20261123-212501-3f9a.
+// A run id that sorts by time: 20261123-212501123-3f9a (date, time, milliseconds, random).
 std::string new_run_id();
 // Creates STATE_DIR/runs/RUN_ID/logs with owner-only permissions.
 bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* run_dir,

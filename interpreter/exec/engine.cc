@@ -118,23 +118,38 @@ RunStatus Engine::run(const expr::Map& inputs) {
   return rs;
 }
 
+std::unique_ptr<Engine::Frame> Engine::make_frame(const model::Runbook& rb,
+                                                  const expr::Map& inputs) {
+  auto f = std::make_unique<Frame>(
+      rb, RunContext(o_.run_id, rb.name.value, inputs, env_map(o_.base_env)), o_.base_env);
+  put_env(f->env, "RUNBOOK_RUN_ID", o_.run_id);
+  for (const model::NamedTemplate& v : rb.vars) {
+    f->ctx.set_var(v.name, expr::render_value(v.value, f->ctx));
+  }
+  for (const model::NamedTemplate& e : rb.env) {
+    std::string value = expr::render_text(e.value, f->ctx);
+    f->ctx.set_env(e.name, value);
+    put_env(f->env, e.name, value);
+  }
+  return f;
+}
+
+std::string Engine::concurrency_key(const expr::Map& inputs) {
+  if (!runbook_.concurrency) return "";
+  auto f = make_frame(runbook_, inputs);
+  return expr::render_text(*runbook_.concurrency, f->ctx);
+}
+
 StepStatus Engine::run_runbook(const model::Runbook& rb, const expr::Map& inputs,
                                const std::string& prefix, std::string* error) {
-  Frame f(rb, RunContext(o_.run_id, rb.name.value, inputs, env_map(o_.base_env)), o_.base_env);
-  put_env(f.env, "RUNBOOK_RUN_ID", o_.run_id);
+  std::unique_ptr<Frame> frame;
   try {
-    for (const model::NamedTemplate& v : rb.vars) {
-      f.ctx.set_var(v.name, expr::render_value(v.value, f.ctx));
-    }
-    for (const model::NamedTemplate& e : rb.env) {
-      std::string value = expr::render_text(e.value, f.ctx);
-      f.ctx.set_env(e.name, value);
-      put_env(f.env, e.name, value);
-    }
+    frame = make_frame(rb, inputs);
   } catch (const expr::EvalError& e) {
     *error = located(e);
     return StepStatus::kFailed;
   }
+  Frame& f = *frame;
   StepStatus status = run_list(f, rb.steps, prefix, f.ctx);
   if (status == StepStatus::kFailed && !rb.on_failure.empty()) {
     StepStatus handled = run_list(f, rb.on_failure, prefix + "on_failure/", f.ctx);
@@ -569,7 +584,7 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
 StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string& path,
                                const expr::Scope& scope) {
   std::string message = s_.masker.mask(expr::render_text(c.message, scope));
-  s_.observer.step_started(StepStart{path, "confirm", message, 1});
+  s_.observer.step_started(StepStart{path, message, "", 1});
   ApprovalAnswer answer;
   if (o_.approve_all) {
     answer = *o_.approve_all;

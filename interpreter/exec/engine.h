@@ -3,6 +3,7 @@
 // confirmations, handlers, includes. Commands go to a CommandRunner (the engine never spawns a
 // process itself); what happens goes to a RunObserver (console, journal).
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,11 +47,16 @@ class Engine {
   // `inputs` are resolved (load::resolve_inputs); secret input values must already be in the
   // masker.
   RunStatus run(const expr::Map& inputs);
+  // The runbook's `concurrency` key rendered for these inputs, "" when it has none.
+  // Throws expr::EvalError.
+  std::string concurrency_key(const expr::Map& inputs);
   // The step paths that paused (at a confirm) in the last run().
   const std::vector<std::string>& paused_at() const { return paused_at_; }
 
  private:
   class Frame;
+  // Evaluates the runbook's vars and env into a new frame. Throws expr::EvalError.
+  std::unique_ptr<Frame> make_frame(const model::Runbook& rb, const expr::Map& inputs);
   StepStatus run_runbook(const model::Runbook& rb, const expr::Map& inputs,
                          const std::string& prefix, std::string* error);
   StepStatus run_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,

@@ -1,0 +1,122 @@
+// runbook resume [RUN_ID] [--approve [--reason TEXT]] [--force] [-i ...]
+// Replays a run's journal: steps that succeeded or were skipped are restored, not run again,
+// and the run goes on from the first step that did not finish, appending to the same journal.
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/load_and_check.h"
+#include "cli/run_session.h"
+#include "cli/run_setup.h"
+#include "cli/run_store.h"
+#include "cli/terminal_approver.h"
+#include "load/input_values.h"
+#include "record/file_digest.h"
+#include "record/journal_reader.h"
+
+namespace rb::cli {
+namespace {
+
+struct ResumeOptions {
+  std::string run_id;
+  bool approve = false;
+  std::string reason;
+  bool force = false;
+  InputArgs inputs;
+  std::string state_dir;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+int run_resume(const ResumeOptions& o) {
+  const std::string state_dir = state_dir_from(o.state_dir);
+  std::string id, error;
+  auto path = journal_path(state_dir, o.run_id, &id, &error);
+  if (!path) {
+    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  auto record = record::read_journal(*path, &error);
+  if (!record) {
+    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  if (record->status == "succeeded") {
+    std::printf("run %s already succeeded; nothing to resume\n", id.c_str());
+    return kExitOk;
+  }
+  if (!o.reason.empty() && !o.approve) {
+    std::fprintf(stderr, "runbook: error: --reason goes with --approve\n");
+    return kExitUsage;
+  }
+
+  CheckedRunbook c = load_and_check(record->file);
+  print_diagnostics(c.diagnostics);
+  if (!c.ok()) return kExitUsage;
+  const model::Runbook& rb = *c.runbook;
+  const std::string sha = record::sha256_hex(rb.source->text());
+  if (sha != record->sha256 && !o.force) {
+    std::fprintf(stderr,
+                 "%s: error: the runbook changed since run %s started (sha256 %.12s... is now "
+                 "%.12s...)\n  hint: a resumed run would mix two versions of the procedure; "
+                 "start a new run, or resume anyway with --force\n",
+                 record->file.c_str(), id.c_str(), record->sha256.c_str(), sha.c_str());
+    return kExitUsage;
+  }
+
+  // Inputs: as recorded, except secrets, which were never stored and must be given again.
+  exec::SecretMasker masker;
+  expr::Map recorded = record->inputs;
+  for (const model::InputSpec& spec : rb.inputs) {
+    if (spec.secret) recorded.erase(spec.name);  // stored masked, never in clear
+  }
+  InputArgs args = o.inputs;
+  auto given = resolve_cli_inputs_over(rb, recorded, record->secret_inputs, args, masker);
+  if (!given) return kExitUsage;
+
+  RunSession s;
+  s.runbook = &rb;
+  s.inputs = *given;
+  s.masker = &masker;
+  s.state_dir = state_dir;
+  s.run_id = id;
+  s.resuming = true;
+  s.forced = sha != record->sha256;
+  s.current_sha256 = sha;
+  s.replay = record->replay();
+  s.console = console_options(o.quiet, o.verbose);
+  if (o.approve) {
+    if (record->paused_at.empty()) {
+      std::fprintf(stderr, "runbook: error: run %s is not paused at a confirm; nothing to approve\n",
+                   id.c_str());
+      return kExitUsage;
+    }
+    for (const std::string& gate : record->paused_at) {
+      s.approved_gates[gate] =
+          exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(), "resume --approve", o.reason};
+    }
+  }
+  return run_session(s);
+}
+
+}  // namespace
+
+void add_resume_command(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<ResumeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "resume",
+      "Continue a failed, paused or killed run (default: the latest): steps that succeeded or "
+      "were skipped are restored with their outputs, and the run goes on from the first step "
+      "that did not finish. Secret inputs were never stored: give them again with -i.");
+  cmd->add_option("run_id", o->run_id, "The run to resume (default: the latest)");
+  cmd->add_flag("--approve", o->approve, "Approve the confirm gate the run paused at");
+  cmd->add_option("--reason", o->reason, "Why you approve (recorded with --approve)");
+  cmd->add_flag("--force", o->force, "Resume even though the runbook file changed");
+  add_input_options(*cmd, o->inputs);
+  cmd->add_option("--state-dir", o->state_dir,
+                  "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+  cmd->add_flag("-q,--quiet", o->quiet, "Print only failures and the summary");
+  cmd->add_flag("-v,--verbose", o->verbose, "Print every attempt, poll and whole scripts");
+  cmd->callback([o, exit_code] { *exit_code = run_resume(*o); });
+}
+
+}  // namespace rb::cli

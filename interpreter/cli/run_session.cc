@@ -1,0 +1,118 @@
+#include "cli/run_session.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/run_setup.h"
+#include "cli/terminal_approver.h"
+#include "exec/interrupt.h"
+#include "exec/process_runner.h"
+#include "expr/evaluate.h"
+#include "record/run_lock.h"
+
+extern char** environ;
+
+namespace rb::cli {
+
+int run_session(const RunSession& s) {
+  exec::EngineOptions options;
+  options.run_id = s.run_id;
+  for (char** e = environ; *e != nullptr; ++e) options.base_env.emplace_back(*e);
+  options.approve_all = s.approve_all;
+  options.approved_gates = s.approved_gates;
+  options.replay = s.replay;
+
+  exec::ProcessRunner runner;
+  exec::SystemClock clock;
+  TerminalApprover approver;
+  ConsoleReporter reporter(stdout, stderr, s.console);
+  exec::ObserverList observers;
+  observers.add(&reporter);
+
+  // The concurrency key first: a refused run leaves no trace but its message.
+  std::string holder, error;
+  std::optional<record::RunLock> key_lock;
+  {
+    exec::Engine probe(*s.runbook,
+                       exec::EngineServices{runner, observers, clock, approver, *s.masker},
+                       options);
+    std::string key;
+    try {
+      key = probe.concurrency_key(s.inputs);
+    } catch (const expr::EvalError& e) {
+      std::fprintf(stderr, "%s: error: in concurrency: %s\n", e.location().str().c_str(),
+                   e.message().c_str());
+      return kExitUsage;
+    }
+    if (!key.empty()) {
+      key_lock = record::RunLock::acquire(s.state_dir, key, s.run_id, &holder, &error);
+      if (!key_lock) {
+        if (!error.empty()) {
+          std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+          return kExitFailed;
+        }
+        std::fprintf(stderr,
+                     "runbook: error: concurrency key '%s' is held by %s; refusing to start\n"
+                     "  hint: wait for that run to finish (runbook status), or resume it\n",
+                     s.masker->mask(key).c_str(), holder.c_str());
+        return kExitLocked;
+      }
+    }
+  }
+
+  std::string run_dir;
+  if (!make_run_dir(s.state_dir, s.run_id, &run_dir, &error)) {
+    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    return kExitFailed;
+  }
+  auto own = record::RunLock::acquire_file(run_dir + "/lock", s.run_id, &holder, &error);
+  if (!own) {
+    if (!error.empty()) {
+      std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+      return kExitFailed;
+    }
+    std::fprintf(stderr, "runbook: error: run %s is still going: %s holds it\n", s.run_id.c_str(),
+                 holder.c_str());
+    return kExitLocked;
+  }
+  options.log_dir = run_dir + "/logs";
+  std::optional<record::JournalWriter> journal;
+  try {
+    journal.emplace(run_dir + "/journal.jsonl");
+    if (s.resuming) {
+      journal->run_resumed(current_user(), s.forced, s.current_sha256);
+    } else {
+      journal->run_started(s.header);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "runbook: error: %s\n", e.what());
+    return kExitFailed;
+  }
+  observers.add(&*journal);
+
+  exec::install_interrupt_handlers();
+  reporter.header(s.runbook->name.value, s.run_id, s.resuming);
+  exec::Engine engine(*s.runbook,
+                      exec::EngineServices{runner, observers, clock, approver, *s.masker},
+                      std::move(options));
+  switch (engine.run(s.inputs)) {
+    case exec::RunStatus::kSucceeded:
+      return kExitOk;
+    case exec::RunStatus::kFailed:
+      std::fprintf(stderr, "fix the cause, then continue with: runbook resume %s\n",
+                   s.run_id.c_str());
+      return kExitFailed;
+    case exec::RunStatus::kPaused:
+      std::fprintf(stderr, "paused for approval; continue with: runbook resume %s --approve\n",
+                   s.run_id.c_str());
+      return kExitPaused;
+    case exec::RunStatus::kInterrupted:
+      std::fprintf(stderr, "interrupted; continue with: runbook resume %s\n", s.run_id.c_str());
+      return kExitInterrupted;
+  }
+  return kExitFailed;
+}
+
+}  // namespace rb::cli

@@ -1,0 +1,83 @@
+#include "record/journal_event.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "expr/json.h"
+
+namespace rb::record {
+namespace {
+
+std::string last_bytes(const std::string& s, size_t n) {
+  if (s.size() <= n) return s;
+  size_t from = s.size() - n;
+  // Do not start inside a UTF-8 sequence: nlohmann refuses invalid UTF-8 when dumping.
+  while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80) ++from;
+  return s.substr(from);
+}
+
+}  // namespace
+
+nlohmann::json value_to_json(const expr::Value& v) {
+  return nlohmann::json::parse(v.to_json(), nullptr, false);
+}
+
+expr::Value value_from_json(const nlohmann::json& j) {
+  std::string ignored;
+  auto v = expr::parse_json(j.dump(), &ignored);
+  return v ? *v : expr::Value();
+}
+
+void put_step_result(nlohmann::json& e, const exec::StepResult& r) {
+  e["status"] = exec::step_status_name(r.status);
+  e["exit_code"] = r.exit_code >= 0 ? nlohmann::json(r.exit_code) : nlohmann::json(nullptr);
+  e["attempts"] = r.attempts;
+  e["duration_ms"] = r.duration_ms;
+  e["outputs"] = value_to_json(expr::Value(r.outputs));
+  e["output"] = value_to_json(r.output);
+  if (!r.vars_set.empty()) e["vars_set"] = value_to_json(expr::Value(r.vars_set));
+  e["error"] = r.error;
+  if (!r.reason.empty()) e["reason"] = r.reason;
+  e["stdout"] = last_bytes(r.stdout_tail, kJournalTailBytes);
+  e["stderr"] = last_bytes(r.stderr_tail, kJournalTailBytes);
+}
+
+exec::StepResult step_result_from(const nlohmann::json& e) {
+  exec::StepResult r;
+  r.status = exec::parse_step_status(e.value("status", "failed")).value_or(exec::StepStatus::kFailed);
+  if (e.contains("exit_code") && e["exit_code"].is_number_integer()) {
+    r.exit_code = e["exit_code"].get<int>();
+  }
+  r.attempts = e.value("attempts", 0);
+  r.duration_ms = e.value("duration_ms", int64_t{0});
+  if (e.contains("outputs")) {
+    expr::Value o = value_from_json(e["outputs"]);
+    if (o.is_map()) r.outputs = o.as_map();
+  }
+  if (e.contains("output")) r.output = value_from_json(e["output"]);
+  if (e.contains("vars_set")) {
+    expr::Value v = value_from_json(e["vars_set"]);
+    if (v.is_map()) r.vars_set = v.as_map();
+  }
+  r.error = e.value("error", "");
+  r.reason = e.value("reason", "");
+  r.stdout_tail = e.value("stdout", "");
+  r.stderr_tail = e.value("stderr", "");
+  return r;
+}
+
+std::string utc_now_iso8601() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+}  // namespace rb::record

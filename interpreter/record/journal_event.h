@@ -1,0 +1,33 @@
+#pragma once
+// The journal's JSON: one object per line, each with "event" and "time". This header is the
+// single place that knows field names, for the writer and the reader alike.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "exec/step_result.h"
+#include "expr/value.h"
+
+namespace rb::record {
+
+inline constexpr const char* kRunStarted = "run_started";
+inline constexpr const char* kRunResumed = "run_resumed";
+inline constexpr const char* kStepStarted = "step_started";
+inline constexpr const char* kStepFinished = "step_finished";
+inline constexpr const char* kApproved = "approved";
+inline constexpr const char* kLog = "log";
+inline constexpr const char* kRunFinished = "run_finished";
+
+// Bytes of stdout/stderr kept in a step_finished event (steps.ID.stdout after a resume).
+inline constexpr size_t kJournalTailBytes = 64 * 1024;
+
+nlohmann::json value_to_json(const expr::Value& v);
+expr::Value value_from_json(const nlohmann::json& j);
+
+// step_finished fields from a result, and back.
+void put_step_result(nlohmann::json& event, const exec::StepResult& r);
+exec::StepResult step_result_from(const nlohmann::json& event);
+
+// "2026-11-23T21:25:01.123Z"
+std::string utc_now_iso8601();
+
+}  // namespace rb::record

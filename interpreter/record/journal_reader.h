@@ -1,0 +1,51 @@
+#pragma once
+// Reads a run's journal back: what `resume`, `status` and `history` know of a run. A torn last
+// line (the process killed mid-write) is skipped; so is any line that is not JSON, with a note.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exec/run_observer.h"
+#include "exec/step_result.h"
+#include "expr/value.h"
+
+namespace rb::record {
+
+struct StepRecord {
+  std::string path;
+  exec::StepResult result;
+  bool finished = false;  // false: started and never finished (killed, or running now)
+  int attempt = 0;        // the last attempt started
+  std::string command;    // as rendered, masked
+  std::string started_at, finished_at;
+};
+
+struct RunRecord {
+  std::string run_id;
+  std::string runbook;
+  std::string file;
+  std::string sha256;
+  std::string user;
+  expr::Map inputs;  // secrets masked
+  std::vector<std::string> secret_inputs;
+  std::string started_at;
+  std::string finished_at;  // of the last run_finished, if any
+  // "running" (no run_finished after the last start or resume: in progress, or killed),
+  // else the last run_finished status.
+  std::string status = "running";
+  std::vector<StepRecord> steps;  // in the order they first started or finished
+  std::vector<exec::Approval> approvals;
+  std::vector<std::string> paused_at;  // steps whose latest record is `paused`
+  int resumes = 0;
+  size_t skipped_lines = 0;  // lines that were not JSON (a torn last line)
+
+  const StepRecord* find(const std::string& path) const;
+  // Finished steps that succeeded or were skipped: what a resume restores.
+  std::map<std::string, exec::StepResult> replay() const;
+};
+
+// nullopt with *error when the journal cannot be read or holds no run_started.
+std::optional<RunRecord> read_journal(const std::string& path, std::string* error);
+
+}  // namespace rb::record

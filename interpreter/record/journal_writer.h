@@ -1,0 +1,47 @@
+#pragma once
+// Record: appends one JSON object per event to STATE_DIR/runs/RUN_ID/journal.jsonl, written
+// whole with one write() and flushed to disk (fdatasync) before the run goes on, so a kill -9
+// at any point leaves a journal that `resume` can continue from.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "exec/run_observer.h"
+#include "expr/value.h"
+
+namespace rb::record {
+
+struct RunHeader {
+  std::string run_id;
+  std::string runbook;   // name
+  std::string file;      // absolute path of the runbook file
+  std::string sha256;    // of the file
+  expr::Map inputs;      // secrets already masked
+  std::vector<std::string> secret_inputs;
+  std::string user;
+};
+
+class JournalWriter : public exec::RunObserver {
+ public:
+  // Opens (creating, owner-only) or appends to the journal. Throws std::runtime_error.
+  explicit JournalWriter(const std::string& path);
+  ~JournalWriter() override;
+  JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
+
+  void run_started(const RunHeader& h);
+  void run_resumed(const std::string& user, bool forced, const std::string& new_sha256);
+
+  void step_started(const exec::StepStart& s) override;
+  void step_finished(const std::string& path, const exec::StepResult& r) override;
+  void message(const std::string& path, const std::string& text) override;
+  void approved(const exec::Approval& a) override;
+  void run_finished(exec::RunStatus s) override;
+
+ private:
+  void append(nlohmann::json event);
+
+  int fd_ = -1;
+};
+
+}  // namespace rb::record

@@ -1,0 +1,259 @@
+// Records end to end: the journal, resume after a failure and after kill -9, confirmation gates,
+// concurrency locks, a changed file, status, history and their exports.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_process.h"
+
+namespace fs = std::filesystem;
+using namespace rb::e2e;
+
+namespace {
+
+struct Sandbox {
+  std::string dir = make_temp_dir();
+  std::string out = dir + "/out";
+  std::string state = dir + "/state";
+  Sandbox() { fs::create_directories(out); }
+  ~Sandbox() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  CliOptions options() const {
+    CliOptions o;
+    o.extra_env = {"NO_COLOR=1", "RUNBOOK_STATE_DIR=" + state, "USER=alice"};
+    o.timeout_seconds = 60;
+    return o;
+  }
+  CliResult runbook(const std::vector<std::string>& args) const { return run_runbook(args, options()); }
+  std::string file(const std::string& name) const { return read_file(out + "/" + name); }
+  std::vector<std::string> runs() const {
+    std::vector<std::string> ids;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(state + "/runs", ec)) ids.push_back(e.path().filename());
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+  std::string journal(const std::string& id) const { return read_file(state + "/runs/" + id + "/journal.jsonl"); }
+};
+
+size_t lines_of(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+// Every line parses as JSON with "event" and "time"; returns the events.
+std::vector<nlohmann::json> events_of(const std::string& journal) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(journal);
+  std::string line;
+  while (std::getline(in, line)) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    INFO(line);
+    REQUIRE_FALSE(j.is_discarded());
+    REQUIRE(j.contains("event"));
+    REQUIRE(j.contains("time"));
+    out.push_back(j);
+  }
+  return out;
+}
+
+void kill_group_of(const std::string& pid_file) {
+  std::string text = read_file(pid_file);
+  if (!text.empty()) kill(-std::stoi(text), SIGKILL);
+}
+
+}  // namespace
+
+TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and restores outputs") {
+  Sandbox s;
+  auto first = s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=tok-SECRET-1"});
+  CHECK(first.exit_code == 1);
+  CHECK(first.err.find("runbook resume") != std::string::npos);
+  REQUIRE(s.runs().size() == 1);
+  const std::string id = s.runs()[0];
+
+  rb::e2e::write_file(s.out + "/fixed", "");
+  // The secret was never stored: resume needs it again.
+  auto missing = s.runbook({"resume", id});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("missing required input") == std::string::npos);  // token has a default
+  auto resumed = s.runbook({"resume", id, "-i", "token=tok-SECRET-1"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(lines_of(s.file("probe.count")) == 1);
+  CHECK(s.file("finish") == "42 42 tok-SECRET-1\n");
+  CHECK(resumed.out.find("done probe") != std::string::npos);
+
+  auto events = events_of(s.journal(id));
+  CHECK(events.front()["event"] == "run_started");
+  CHECK(events.front()["sha256"].get<std::string>().size() == 64);
+  CHECK(events.back()["event"] == "run_finished");
+  CHECK(events.back()["status"] == "succeeded");
+  CHECK(s.journal(id).find("tok-SECRET-1") == std::string::npos);
+  CHECK(std::count_if(events.begin(), events.end(), [](const nlohmann::json& e) {
+          return e["event"] == "step_finished" && e["step"] == "probe";
+        }) == 1);
+}
+
+TEST_CASE("the second resume of a missing secret is refused before anything runs") {
+  Sandbox s;
+  s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=abc-SECRET"});
+  auto r = s.runbook({"resume"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("secret input 'token' was given when the run started and is never stored; give it again with -i token=VALUE") != std::string::npos);
+}
+
+TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs once") {
+  Sandbox s;
+  RunningProgram p({RUNBOOK_BIN, "run", "tests/runbooks/killable.yaml", "-i", "out=" + s.out}, s.options());
+  REQUIRE(wait_for_file(s.out + "/two.pid", 20));
+  kill(p.pid(), SIGKILL);
+  CliResult killed = p.wait();
+  CHECK(killed.exit_code == 128 + SIGKILL);
+  kill_group_of(s.out + "/two.pid");  // the orphaned step, as an operator would clean up
+
+  auto status = s.runbook({"status", "--json"});
+  auto j = nlohmann::json::parse(status.out);
+  CHECK(j["status"] == "running");
+  CHECK(j["steps"][0]["status"] == "succeeded");
+  CHECK(j["steps"][1]["status"] == "unfinished");
+
+  auto resumed = s.runbook({"resume"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(lines_of(s.file("one")) == 1);
+  CHECK(lines_of(s.file("two")) == 2);  // started once before the kill, then again
+  CHECK(lines_of(s.file("three")) == 1);
+  events_of(s.journal(s.runs()[0]));
+}
+
+TEST_CASE("a torn last line in the journal is tolerated") {
+  Sandbox s;
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
+  std::string path = s.state + "/runs/" + s.runs()[0] + "/journal.jsonl";
+  std::string text = read_file(path);
+  rb::e2e::write_file(path, text + "{\"event\":\"step_fini");
+  rb::e2e::write_file(s.out + "/fixed", "");
+  auto r = s.runbook({"resume"});
+  CHECK(r.exit_code == 0);
+  CHECK(s.runbook({"status"}).exit_code == 0);
+}
+
+TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and completes") {
+  Sandbox s;
+  auto paused = s.runbook({"run", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out});
+  CHECK(paused.exit_code == 3);
+  auto status = s.runbook({"status"});
+  CHECK(status.out.find("waiting for approval at gate") != std::string::npos);
+  CHECK(status.out.find("--approve") != std::string::npos);
+
+  auto plain = s.runbook({"resume"});  // no terminal, no --approve: pauses again
+  CHECK(plain.exit_code == 3);
+  auto approved = s.runbook({"resume", "--approve", "--reason", "backup verified"});
+  CHECK(approved.exit_code == 0);
+  CHECK(fs::exists(s.out + "/after"));
+  CHECK(lines_of(s.file("before")) == 0);  // touched once, empty file
+  auto events = events_of(s.journal(s.runs()[0]));
+  auto approval = std::find_if(events.begin(), events.end(),
+                               [](const nlohmann::json& e) { return e["event"] == "approved"; });
+  REQUIRE(approval != events.end());
+  CHECK((*approval)["user"] == "alice");
+  CHECK((*approval)["reason"] == "backup verified");
+  CHECK((*approval)["how"] == "resume --approve");
+  CHECK_FALSE((*approval)["time"].get<std::string>().empty());
+}
+
+TEST_CASE("--yes approvals are recorded too") {
+  Sandbox s;
+  CHECK(s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}).exit_code == 0);
+  CHECK(s.journal(s.runs()[0]).find("\"how\":\"--yes\"") != std::string::npos);
+}
+
+TEST_CASE("a second run with the same concurrency key exits 4, naming the holder; kill -9 frees it") {
+  Sandbox s;
+  RunningProgram first({RUNBOOK_BIN, "run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "hold=true"},
+                       s.options());
+  REQUIRE(wait_for_file(s.out + "/hold.pid", 20));
+  const std::string first_id = s.runs().at(0);
+
+  auto refused = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out});
+  CHECK(refused.exit_code == 4);
+  CHECK(refused.err.find("concurrency key 'deploy-web' is held by run " + first_id) != std::string::npos);
+  CHECK(s.runs().size() == 1);  // the refused run left no record
+
+  auto other_key = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "name=db"});
+  CHECK(other_key.exit_code == 0);
+
+  kill(first.pid(), SIGKILL);
+  first.wait();
+  kill_group_of(s.out + "/hold.pid");
+  auto after = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out});
+  CHECK(after.exit_code == 0);
+}
+
+TEST_CASE("resume refuses a runbook file that changed, unless --force") {
+  Sandbox s;
+  std::string copy = s.dir + "/resumable.yaml";
+  fs::copy_file(std::string(RUNBOOK_SOURCE_DIR) + "/tests/runbooks/resumable.yaml", copy);
+  CHECK(s.runbook({"run", copy, "-i", "out=" + s.out}).exit_code == 1);
+  rb::e2e::write_file(copy, read_file(copy) + "# an edit\n");
+  rb::e2e::write_file(s.out + "/fixed", "");
+  auto refused = s.runbook({"resume"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("error: the runbook changed since run") != std::string::npos);
+  CHECK(refused.err.find("--force") != std::string::npos);
+  auto forced = s.runbook({"resume", "--force"});
+  CHECK(forced.exit_code == 0);
+  CHECK(s.journal(s.runs()[0]).find("\"forced\":true") != std::string::npos);
+}
+
+TEST_CASE("status exports: json, markdown, junit; history lists runs newest first") {
+  Sandbox s;
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
+  s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out});
+  auto ids = s.runs();
+  REQUIRE(ids.size() == 2);
+
+  auto json = nlohmann::json::parse(s.runbook({"status", ids[0], "--json"}).out);
+  CHECK(json["runbook"] == "resumable");
+  CHECK(json["status"] == "failed");
+  CHECK(json["steps"][2]["step"] == "check");
+  CHECK(json["steps"][2]["exit_code"] == 1);
+  CHECK(json["steps"][0]["outputs"]["answer"] == 42);
+
+  auto md = s.runbook({"status", ids[0], "--format", "markdown"}).out;
+  CHECK(md.find("| `check` | failed | 1 |") != std::string::npos);
+
+  auto junit = s.runbook({"status", ids[0], "--format", "junit"}).out;
+  CHECK(junit.find("<testsuite name=\"resumable\"") != std::string::npos);
+  CHECK(junit.find("tests=\"3\" failures=\"1\"") != std::string::npos);
+  CHECK(junit.find("<testcase classname=\"resumable\" name=\"check\"") != std::string::npos);
+  CHECK(junit.find("<failure message=\"failed: exited with 1\"") != std::string::npos);
+
+  auto history = s.runbook({"history"}).out;
+  size_t newer = history.find(ids[1]), older = history.find(ids[0]);
+  CHECK(newer != std::string::npos);
+  CHECK(older != std::string::npos);
+  CHECK(newer < older);
+  CHECK(history.find("confirm") != std::string::npos);
+
+  CHECK(s.runbook({"status", "no-such-run"}).exit_code == 2);
+}
+
+TEST_CASE("no journal written by the tests holds a secret or a line that is not JSON") {
+  Sandbox s;
+  s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=sekrit-TOKEN-77"});
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=sekrit-TOKEN-77"});
+  for (const auto& id : s.runs()) {
+    std::string j = s.journal(id);
+    CHECK(j.find("sekrit-TOKEN-77") == std::string::npos);
+    events_of(j);
+    for (const auto& e : fs::recursive_directory_iterator(s.state + "/runs/" + id)) {
+      if (e.is_regular_file()) CHECK(read_file(e.path()).find("sekrit-TOKEN-77") == std::string::npos);
+    }
+  }
+}

@@ -8,12 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -81,18 +81,20 @@ int main(int argc, char** argv) {
   std::vector<double> make_s, runbook_s, validate_s, true_s;
   for (int r = 0; r < rounds; ++r) {
     make_s.push_back(run_seconds({"make", "-s", "-j1", "-f", dir + "/Makefile"}));
-    runbook_s.push_back(run_seconds({runbook, "run", "--quiet", "--state-dir", dir + "/state",
-                                     dir + "/bench.yaml"}));
+    runbook_s.push_back(run_seconds(
+        {runbook, "run", "--quiet", "--state-dir", dir + "/state", dir + "/bench.yaml"}));
     validate_s.push_back(run_seconds({runbook, "validate", "--quiet", dir + "/bench.yaml"}));
     true_s.push_back(run_seconds({"/bin/true"}));
   }
   double m = median(make_s), rb = median(runbook_s), v = median(validate_s), t = median(true_s);
   std::printf("steps: %d, rounds: %d (medians)\n", steps, rounds);
-  std::printf("make      %d x /bin/true: %8.1f ms  (%.3f ms/step)\n", steps, m * 1e3, m * 1e3 / steps);
-  std::printf("runbook   %d x /bin/true: %8.1f ms  (%.3f ms/step)\n", steps, rb * 1e3, rb * 1e3 / steps);
+  std::printf("make      %d x /bin/true: %8.1f ms  (%.3f ms/step)\n", steps, m * 1e3,
+              m * 1e3 / steps);
+  std::printf("runbook   %d x /bin/true: %8.1f ms  (%.3f ms/step)\n", steps, rb * 1e3,
+              rb * 1e3 / steps);
   std::printf("ratio runbook/make: %.2f\n", rb / m);
-  std::printf("validate %d-step runbook: %8.1f ms; spawning /bin/true: %.1f ms; ratio %.1f\n", steps,
-              v * 1e3, t * 1e3, v / t);
+  std::printf("validate %d-step runbook: %8.1f ms; spawning /bin/true: %.1f ms; ratio %.1f\n",
+              steps, v * 1e3, t * 1e3, v / t);
   std::string cleanup = "rm -rf '" + dir + "'";
   return std::system(cleanup.c_str()) == 0 ? 0 : 1;
 }

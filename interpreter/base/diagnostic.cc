@@ -22,7 +22,9 @@ void Diagnostics::append(const Diagnostics& other) {
   files_.insert(files_.end(), other.files_.begin(), other.files_.end());
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+  return error_count() > 0;
+}
 
 size_t Diagnostics::error_count() const {
   return std::count_if(items_.begin(), items_.end(),

@@ -14,9 +14,9 @@ enum class Severity { kError, kWarning, kNote };
 struct Diagnostic {
   Severity severity = Severity::kError;
   Location location;
-  int length = 1;         // columns to underline at `location`
-  std::string message;    // what is wrong, one line, no trailing period
-  std::string hint;       // what to do about it; may be empty
+  int length = 1;                 // columns to underline at `location`
+  std::string message;            // what is wrong, one line, no trailing period
+  std::string hint;               // what to do about it; may be empty
   std::vector<Diagnostic> notes;  // related places (e.g. the first definition of a duplicate)
 };
 

@@ -27,8 +27,11 @@ const char* severity_color(Severity s) {
 // Length of the valid UTF-8 sequence starting at s[i], or 0.
 size_t utf8_length(std::string_view s, size_t i) {
   unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
-                                                     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+  size_t n = c < 0x80                   ? 1
+             : (c >= 0xC2 && c <= 0xDF) ? 2
+             : (c >= 0xE0 && c <= 0xEF) ? 3
+             : (c >= 0xF0 && c <= 0xF4) ? 4
+                                        : 0;
   if (n == 0 || i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;

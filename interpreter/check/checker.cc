@@ -14,8 +14,8 @@ namespace {
 
 using expr::NameTree;
 
-const char* const kStepFields[] = {"status",  "exit_code", "stdout",      "stderr",
-                                   "output",  "outputs",   "attempts",    "duration_ms"};
+const char* const kStepFields[] = {"status", "exit_code", "stdout",   "stderr",
+                                   "output", "outputs",   "attempts", "duration_ms"};
 
 void for_each_step(const std::vector<model::Step>& steps,
                    const std::function<void(const model::Step&)>& fn) {
@@ -57,8 +57,12 @@ class RunbookChecker {
         Diagnostic& d = diags_.error(s.id_location, "duplicate step id '" + s.id + "'",
                                      "step ids must be unique in a runbook; rename one",
                                      static_cast<int>(s.id.size()));
-        d.notes.push_back(Diagnostic{Severity::kNote, it->second, static_cast<int>(s.id.size()),
-                                     "'" + s.id + "' is first used here", "", {}});
+        d.notes.push_back(Diagnostic{Severity::kNote,
+                                     it->second,
+                                     static_cast<int>(s.id.size()),
+                                     "'" + s.id + "' is first used here",
+                                     "",
+                                     {}});
       }
     });
   }
@@ -204,17 +208,17 @@ class RunbookChecker {
       given.insert(w.name);
       if (!child.find_input(w.name)) {
         std::string hint = did_you_mean(w.name, names);
-        diags_.error(w.location,
-                     "'" + inc.path.value + "' has no input '" + w.name + "'",
+        diags_.error(w.location, "'" + inc.path.value + "' has no input '" + w.name + "'",
                      hint.empty() ? "its inputs are: " + join(names) : hint,
                      static_cast<int>(w.name.size()));
       }
     }
     for (const auto& i : child.inputs) {
       if (i.required && !i.default_value && !given.count(i.name)) {
-        diags_.error(inc.path.location,
-                     "'" + inc.path.value + "' needs input '" + i.name + "', which 'with' does not give",
-                     "add it: with: { " + i.name + ": ... }");
+        diags_.error(
+            inc.path.location,
+            "'" + inc.path.value + "' needs input '" + i.name + "', which 'with' does not give",
+            "add it: with: { " + i.name + ": ... }");
       }
     }
     if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_).run();

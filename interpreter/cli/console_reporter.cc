@@ -47,10 +47,10 @@ void ConsoleReporter::line(const std::string& text, std::FILE* to) {
   std::fflush(f);
 }
 
-void ConsoleReporter::header(const std::string& runbook, const std::string& run_id,
-                             bool resumed) {
+void ConsoleReporter::header(const std::string& runbook, const std::string& run_id, bool resumed) {
   if (o_.verbosity == Verbosity::kQuiet) return;
-  line(paint(kBold, (resumed ? "resuming " : "running ") + runbook) + paint(kDim, "  run " + run_id));
+  line(paint(kBold, (resumed ? "resuming " : "running ") + runbook) +
+       paint(kDim, "  run " + run_id));
 }
 
 void ConsoleReporter::step_started(const exec::StepStart& s) {
@@ -64,13 +64,13 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
   if (!s.command.empty()) {
     std::string cmd = s.command;
     size_t nl = cmd.find('\n');
-    if (nl != std::string::npos && o_.verbosity != Verbosity::kVerbose) cmd = cmd.substr(0, nl) + " ...";
+    if (nl != std::string::npos && o_.verbosity != Verbosity::kVerbose)
+      cmd = cmd.substr(0, nl) + " ...";
     line(indent + paint(kDim, "  $ " + cmd));
   }
 }
 
-void ConsoleReporter::step_output(const std::string& path, bool is_stderr,
-                                  std::string_view chunk) {
+void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::string_view chunk) {
   if (o_.verbosity == Verbosity::kQuiet || path == muted_path_) return;
   end_progress_line();
   std::FILE* f = is_stderr ? err_ : out_;
@@ -122,18 +122,23 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
     case exec::StepStatus::kFailed:
     case exec::StepStatus::kTimedOut:
       ++failed_;
-      line(indent + paint(kRed, std::string(r.status == exec::StepStatus::kTimedOut ? "TIMED OUT "
-                                                                                  : "FAILED ") +
-                                    path) +
+      line(indent +
+               paint(kRed, std::string(r.status == exec::StepStatus::kTimedOut ? "TIMED OUT "
+                                                                               : "FAILED ") +
+                               path) +
                ": " + r.error + paint(kDim, summary_of(r)),
            err_);
       if (was_muted && !r.stdout_tail.empty()) {
         // The polls' output was held back: show the end of the last one.
-        std::string tail = r.stdout_tail.size() > 2000 ? r.stdout_tail.substr(r.stdout_tail.size() - 2000) : r.stdout_tail;
+        std::string tail = r.stdout_tail.size() > 2000
+                               ? r.stdout_tail.substr(r.stdout_tail.size() - 2000)
+                               : r.stdout_tail;
         line(indent + "  last output of " + path + ":\n" + tail, err_);
       }
       if (o_.verbosity == Verbosity::kQuiet && !r.stderr_tail.empty()) {
-        std::string tail = r.stderr_tail.size() > 2000 ? r.stderr_tail.substr(r.stderr_tail.size() - 2000) : r.stderr_tail;
+        std::string tail = r.stderr_tail.size() > 2000
+                               ? r.stderr_tail.substr(r.stderr_tail.size() - 2000)
+                               : r.stderr_tail;
         line(tail, err_);
       }
       break;
@@ -144,7 +149,8 @@ void ConsoleReporter::step_restored(const std::string& path, const exec::StepRes
   ++restored_;
   if (o_.verbosity == Verbosity::kQuiet) return;
   line(std::string(2 * depth_of(path), ' ') +
-       paint(kDim, "done " + path + " (" + exec::step_status_name(r.status) + " in an earlier attempt)"));
+       paint(kDim,
+             "done " + path + " (" + exec::step_status_name(r.status) + " in an earlier attempt)"));
 }
 
 void ConsoleReporter::message(const std::string& path, const std::string& text) {
@@ -180,7 +186,9 @@ void ConsoleReporter::run_finished(exec::RunStatus s) {
   std::string counts = std::to_string(ran_) + " ok, " + std::to_string(skipped_) + " skipped, " +
                        std::to_string(failed_) + " failed";
   if (restored_ > 0) counts += ", " + std::to_string(restored_) + " done earlier";
-  const char* color = s == exec::RunStatus::kSucceeded ? kGreen : s == exec::RunStatus::kPaused ? kYellow : kRed;
+  const char* color = s == exec::RunStatus::kSucceeded ? kGreen
+                      : s == exec::RunStatus::kPaused  ? kYellow
+                                                       : kRed;
   std::string text = paint(color, std::string("run ") + exec::run_status_name(s)) + ": " + counts +
                      " in " + format_elapsed(elapsed);
   line(text, s == exec::RunStatus::kSucceeded || s == exec::RunStatus::kPaused ? out_ : err_);

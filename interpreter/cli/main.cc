@@ -9,8 +9,9 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"runbook: validate, review, run, record and test operations runbooks written in YAML",
-               "runbook"};
+  CLI::App app{
+      "runbook: validate, review, run, record and test operations runbooks written in YAML",
+      "runbook"};
   app.set_version_flag("--version", RUNBOOK_VERSION);
   app.require_subcommand(1);
   int exit_code = rb::cli::kExitOk;

@@ -86,13 +86,14 @@ int run_resume(const ResumeOptions& o) {
   s.console = console_options(o.quiet, o.verbose);
   if (o.approve) {
     if (record->paused_at.empty()) {
-      std::fprintf(stderr, "runbook: error: run %s is not paused at a confirm; nothing to approve\n",
+      std::fprintf(stderr,
+                   "runbook: error: run %s is not paused at a confirm; nothing to approve\n",
                    id.c_str());
       return kExitUsage;
     }
     for (const std::string& gate : record->paused_at) {
-      s.approved_gates[gate] =
-          exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(), "resume --approve", o.reason};
+      s.approved_gates[gate] = exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(),
+                                                    "resume --approve", o.reason};
     }
   }
   return run_session(s);

@@ -35,11 +35,21 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         // XML 1.0 forbids most control characters even escaped.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
@@ -105,36 +115,44 @@ std::string status_text(const record::RunRecord& run) {
 std::string status_json(const record::RunRecord& run) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& s : run.steps) {
-    steps.push_back({{"step", s.path},
-                     {"status", step_status(s)},
-                     {"attempts", s.finished ? s.result.attempts : 0},
-                     {"duration_ms", s.finished ? s.result.duration_ms : 0},
-                     {"exit_code", s.finished && s.result.exit_code >= 0
-                                       ? nlohmann::json(s.result.exit_code)
-                                       : nlohmann::json(nullptr)},
-                     {"error", s.finished ? s.result.error : ""},
-                     {"reason", s.finished ? s.result.reason : ""},
-                     {"outputs", record::value_to_json(expr::Value(s.result.outputs))}});
+    steps.push_back(
+        {{"step", s.path},
+         {"status", step_status(s)},
+         {"attempts", s.finished ? s.result.attempts : 0},
+         {"duration_ms", s.finished ? s.result.duration_ms : 0},
+         {"exit_code", s.finished && s.result.exit_code >= 0 ? nlohmann::json(s.result.exit_code)
+                                                             : nlohmann::json(nullptr)},
+         {"error", s.finished ? s.result.error : ""},
+         {"reason", s.finished ? s.result.reason : ""},
+         {"outputs", record::value_to_json(expr::Value(s.result.outputs))}});
   }
   nlohmann::json approvals = nlohmann::json::array();
   for (const auto& a : run.approvals) {
     approvals.push_back({{"step", a.step}, {"user", a.user}, {"how", a.how}, {"reason", a.reason}});
   }
-  nlohmann::json j = {{"run_id", run.run_id},       {"runbook", run.runbook},
-                      {"file", run.file},           {"status", run.status},
-                      {"started", run.started_at},  {"finished", run.finished_at},
-                      {"user", run.user},           {"resumes", run.resumes},
+  nlohmann::json j = {{"run_id", run.run_id},
+                      {"runbook", run.runbook},
+                      {"file", run.file},
+                      {"status", run.status},
+                      {"started", run.started_at},
+                      {"finished", run.finished_at},
+                      {"user", run.user},
+                      {"resumes", run.resumes},
                       {"inputs", record::value_to_json(expr::Value(run.inputs))},
-                      {"steps", steps},             {"approvals", approvals},
+                      {"steps", steps},
+                      {"approvals", approvals},
                       {"paused_at", run.paused_at}};
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string status_markdown(const record::RunRecord& run) {
-  std::string out = "### Run `" + run.run_id + "` of `" + run.runbook + "`: **" + run.status + "**\n\n";
+  std::string out =
+      "### Run `" + run.run_id + "` of `" + run.runbook + "`: **" + run.status + "**\n\n";
   out += "Started " + run.started_at + " by " + md_cell(run.user);
   if (!run.finished_at.empty()) out += ", ended " + run.finished_at;
-  out += ".\n\n| step | status | attempts | duration | exit | note |\n| --- | --- | --- | --- | --- | --- |\n";
+  out +=
+      ".\n\n| step | status | attempts | duration | exit | note |\n| --- | --- | --- | --- | --- | "
+      "--- |\n";
   for (const auto& s : run.steps) {
     out += "| `" + md_cell(s.path) + "` | " + step_status(s) + " | " +
            (s.finished ? std::to_string(s.result.attempts) : "-") + " | " + duration_of(s) + " | " +

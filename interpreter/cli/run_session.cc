@@ -35,9 +35,8 @@ int run_session(const RunSession& s) {
   std::string holder, error;
   std::optional<record::RunLock> key_lock;
   {
-    exec::Engine probe(*s.runbook,
-                       exec::EngineServices{runner, observers, clock, approver, *s.masker},
-                       options);
+    exec::Engine probe(
+        *s.runbook, exec::EngineServices{runner, observers, clock, approver, *s.masker}, options);
     std::string key;
     try {
       key = probe.concurrency_key(s.inputs);

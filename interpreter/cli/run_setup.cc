@@ -129,7 +129,8 @@ ConsoleOptions console_options(bool quiet, bool verbose) {
 
 std::string state_dir_from(const std::string& flag) {
   if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("RUNBOOK_STATE_DIR"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("RUNBOOK_STATE_DIR"); env != nullptr && *env != '\0')
+    return env;
   return ".runbook";
 }
 
@@ -140,7 +141,8 @@ std::string new_run_id() {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::random_device rd;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%03d-%04x", static_cast<int>(ms),

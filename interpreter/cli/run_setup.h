@@ -34,8 +34,7 @@ ConsoleOptions console_options(bool quiet, bool verbose);
 std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
                                                  const expr::Map& recorded,
                                                  const std::vector<std::string>& secrets,
-                                                 const InputArgs& args,
-                                                 exec::SecretMasker& masker);
+                                                 const InputArgs& args, exec::SecretMasker& masker);
 // --state-dir, else $RUNBOOK_STATE_DIR, else .runbook
 std::string state_dir_from(const std::string& flag);
 // A run id that sorts by time: 20261123-212501123-3f9a (date, time, milliseconds, random).

@@ -20,8 +20,8 @@ exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
   if (isatty(STDIN_FILENO) != 1) return answer;  // no one to ask: pause
   std::FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) return answer;
-  std::fprintf(tty, "\n  %s\n  [%s] approve and continue? type 'yes' to proceed: ",
-               message.c_str(), step_path.c_str());
+  std::fprintf(tty, "\n  %s\n  [%s] approve and continue? type 'yes' to proceed: ", message.c_str(),
+               step_path.c_str());
   std::fflush(tty);
   char buf[256] = {0};
   bool got = std::fgets(buf, sizeof buf, tty) != nullptr;
@@ -32,9 +32,8 @@ exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
   }
   answer.user = current_user();
   answer.how = "prompt";
-  answer.verdict = (reply == "yes" || reply == "y" || reply == "YES")
-                       ? exec::Verdict::kApproved
-                       : exec::Verdict::kDenied;
+  answer.verdict = (reply == "yes" || reply == "y" || reply == "YES") ? exec::Verdict::kApproved
+                                                                      : exec::Verdict::kDenied;
   return answer;
 }
 

@@ -37,8 +37,8 @@ int run_validate(const ValidateOptions& o) {
     }
     if (!o.quiet) {
       const model::Runbook& rb = *c.runbook;
-      size_t steps = count_steps(rb.steps) + count_steps(rb.on_failure) +
-                     count_steps(rb.finally_steps);
+      size_t steps =
+          count_steps(rb.steps) + count_steps(rb.on_failure) + count_steps(rb.finally_steps);
       std::printf("%s: ok (%s, %zu step%s)\n", file.c_str(), rb.name.value.c_str(), steps,
                   steps == 1 ? "" : "s");
     }

@@ -363,7 +363,8 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
       r.error = "interrupted";
       break;
     }
-    delay = Duration(static_cast<int64_t>(static_cast<double>(delay.count()) * step.retry->backoff));
+    delay =
+        Duration(static_cast<int64_t>(static_cast<double>(delay.count()) * step.retry->backoff));
   }
   if (r.attempts == 0) r.attempts = 1;
   return r;
@@ -456,8 +457,8 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                                const std::string& path, const expr::Scope& scope, int attempt,
                                std::optional<Duration> timeout) {
   RenderedCommand rc = render_command(command, scope);
-  std::string title = step.name ? s_.masker.mask(expr::render_text(*step.name, scope))
-                                : step.action_name;
+  std::string title =
+      step.name ? s_.masker.mask(expr::render_text(*step.name, scope)) : step.action_name;
   s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
                                      std::holds_alternative<model::WaitAction>(step.action)});
 
@@ -503,10 +504,11 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
     case CommandResult::Outcome::kTimedOut:
       r.status = StepStatus::kTimedOut;
       // Name the limit as the runbook wrote it, not what was left of it when the command began.
-      r.error = "timed out after " +
-                format_duration(step.timeout && !std::holds_alternative<model::WaitAction>(step.action)
-                                    ? step.timeout->value
-                                    : timeout.value_or(Duration(0)));
+      r.error =
+          "timed out after " +
+          format_duration(step.timeout && !std::holds_alternative<model::WaitAction>(step.action)
+                              ? step.timeout->value
+                              : timeout.value_or(Duration(0)));
       break;
     case CommandResult::Outcome::kInterrupted:
       r.status = StepStatus::kInterrupted;

@@ -38,7 +38,7 @@ struct EngineOptions {
   // Steps finished in an earlier attempt of this run (resume): path -> result. Succeeded and
   // skipped ones are restored instead of run again.
   std::map<std::string, StepResult> replay;
-  size_t tail_bytes = 1024 * 1024;    // kept of each stream for steps.ID.stdout/stderr/output
+  size_t tail_bytes = 1024 * 1024;  // kept of each stream for steps.ID.stdout/stderr/output
 };
 
 class Engine {

@@ -19,16 +19,16 @@ std::optional<RunStatus> parse_run_status(std::string_view s);
 
 struct StepResult {
   StepStatus status = StepStatus::kSucceeded;
-  int exit_code = -1;           // -1: no command ran
-  std::string stdout_tail;      // masked
-  std::string stderr_tail;      // masked
-  expr::Value output;           // stdout as captured (text, json or lines); loops: list per item
-  expr::Map outputs;            // outputs: NAME -> value
+  int exit_code = -1;       // -1: no command ran
+  std::string stdout_tail;  // masked
+  std::string stderr_tail;  // masked
+  expr::Value output;       // stdout as captured (text, json or lines); loops: list per item
+  expr::Map outputs;        // outputs: NAME -> value
   int attempts = 0;
   int64_t duration_ms = 0;
-  std::string error;            // why it failed, for people
-  std::string reason;           // why it was skipped
-  expr::Map vars_set;           // vars this step set (set:), restored on resume
+  std::string error;   // why it failed, for people
+  std::string reason;  // why it was skipped
+  expr::Map vars_set;  // vars this step set (set:), restored on resume
 
   bool ok() const { return status == StepStatus::kSucceeded || status == StepStatus::kSkipped; }
   // The map `steps.ID` evaluates to.

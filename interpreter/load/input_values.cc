@@ -36,7 +36,9 @@ std::string join(const std::vector<std::string>& v) {
 std::optional<expr::Value> convert_input(model::InputType type, const expr::Value& raw,
                                          std::string* why) {
   auto fail = [&](const std::string& expected) -> std::optional<expr::Value> {
-    if (why) *why = "expected " + expected + ", got " + (raw.is_string() ? shown(raw) : std::string(raw.type_name()) + " " + shown(raw));
+    if (why)
+      *why = "expected " + expected + ", got " +
+             (raw.is_string() ? shown(raw) : std::string(raw.type_name()) + " " + shown(raw));
     return std::nullopt;
   };
   switch (type) {

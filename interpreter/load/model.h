@@ -132,9 +132,9 @@ struct Step {
   expr::ExprPtr guard;  // if:
   std::vector<Located<std::string>> needs;
   bool needs_given = false;
-  expr::ExprPtr for_each;                      // for_each: EXPR
+  expr::ExprPtr for_each;                                     // for_each: EXPR
   std::optional<std::vector<expr::Template>> for_each_items;  // for_each: [a, b]
-  std::string loop_var = "item";               // as:
+  std::string loop_var = "item";                              // as:
   bool has_loop() const { return for_each != nullptr || for_each_items.has_value(); }
   std::optional<RetryPolicy> retry;
   std::optional<Located<Duration>> timeout;

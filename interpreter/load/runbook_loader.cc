@@ -2,8 +2,8 @@
 
 #include <cstring>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "base/spelling.h"
@@ -16,11 +16,11 @@ namespace {
 constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 constexpr size_t kMaxIncludeDepth = 16;
 
-const std::vector<std::string> kTopKeys = {"runbook", "name",        "description", "inputs",
-                                           "vars",    "env",         "concurrency", "steps",
+const std::vector<std::string> kTopKeys = {"runbook",    "name",   "description", "inputs",
+                                           "vars",       "env",    "concurrency", "steps",
                                            "on_failure", "finally"};
-const std::vector<std::string> kInputKeys = {"type",   "default", "required",   "enum",
-                                             "pattern", "secret", "description"};
+const std::vector<std::string> kInputKeys = {"type",    "default", "required",   "enum",
+                                             "pattern", "secret",  "description"};
 
 bool valid_runbook_name(const std::string& s) {
   if (s.empty() || s.size() > 100) return false;
@@ -122,7 +122,8 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_file(const std::string
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<size_t>(in.gcount()));
     if (text.size() > kMaxFileBytes) {
-      report("'" + path + "' is larger than 4 MiB", "a runbook is a small YAML file; is this the right file?");
+      report("'" + path + "' is larger than 4 MiB",
+             "a runbook is a small YAML file; is this the right file?");
       return nullptr;
     }
   }
@@ -178,7 +179,8 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
     expr::Value v = r.scalar_value(version);
     if (!version.IsScalar() || !v.is_int() || v.as_int() != 1) {
       diags_.error(r.at(version, top),
-                   "unsupported format version '" + (version.IsScalar() ? version.Scalar() : std::string("?")) + "'",
+                   "unsupported format version '" +
+                       (version.IsScalar() ? version.Scalar() : std::string("?")) + "'",
                    "this runbook interpreter reads format version 1: write 'runbook: 1'",
                    r.width(version));
     }
@@ -233,8 +235,8 @@ void RunbookLoader::load_inputs(YamlReader& r, const YAML::Node& node, model::Ru
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) {
-      diags_.error(r.at(it->first), "an input name must be a name, not " +
-                                        std::string(YamlReader::kind(it->first)));
+      diags_.error(r.at(it->first),
+                   "an input name must be a name, not " + std::string(YamlReader::kind(it->first)));
       continue;
     }
     model::InputSpec spec;

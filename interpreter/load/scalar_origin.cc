@@ -5,7 +5,9 @@
 namespace rb::load {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 size_t skip_double_escape(const std::string& raw, size_t p) {
   // p is at the backslash.

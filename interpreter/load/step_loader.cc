@@ -9,12 +9,13 @@ namespace {
 
 constexpr int kMaxStepDepth = 32;
 
-const std::vector<std::string> kActions = {"run",    "exec", "wait",  "confirm", "assert", "set",
-                                           "log",    "fail", "sleep", "include", "steps"};
+const std::vector<std::string> kActions = {"run", "exec", "wait",  "confirm", "assert", "set",
+                                           "log", "fail", "sleep", "include", "steps"};
 const std::vector<std::string> kModifiers = {
-    "id",      "name",    "description",       "if",  "needs",   "for_each",
-    "as",      "retry",   "timeout",           "continue_on_error", "env", "cwd",
-    "capture", "outputs", "on_failure",        "readonly", "shell", "message", "with"};
+    "id",       "name",  "description", "if",      "needs",
+    "for_each", "as",    "retry",       "timeout", "continue_on_error",
+    "env",      "cwd",   "capture",     "outputs", "on_failure",
+    "readonly", "shell", "message",     "with"};
 const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "run", "runbook"};
 const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
 
@@ -108,8 +109,7 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
 
 std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
                                                        const YAML::Node& exec,
-                                                       const YAML::Node& shell,
-                                                       Location fallback) {
+                                                       const YAML::Node& shell, Location fallback) {
   Diagnostics& d = r_.diags();
   if (run.IsDefined()) {
     model::ShellCommand c;
@@ -146,7 +146,8 @@ std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
   model::ExecCommand c;
   c.location = r_.at(exec, fallback);
   if (!exec.IsSequence()) {
-    d.error(c.location, std::string("'exec' takes a list of arguments, not ") + YamlReader::kind(exec),
+    d.error(c.location,
+            std::string("'exec' takes a list of arguments, not ") + YamlReader::kind(exec),
             "write 'exec: [kubectl, get, pods]'; for a shell command line use 'run:'");
     return std::nullopt;
   }
@@ -180,8 +181,9 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     model::WaitAction w;
     const YAML::Node run = value["run"], exec = value["exec"];
     if (run.IsDefined() == exec.IsDefined()) {
-      d.error(at, run.IsDefined() ? "'wait' has both 'run' and 'exec'"
-                                  : "'wait' needs a command to poll: 'run' or 'exec'",
+      d.error(at,
+              run.IsDefined() ? "'wait' has both 'run' and 'exec'"
+                              : "'wait' needs a command to poll: 'run' or 'exec'",
               "e.g. wait: { run: juju status --format json, until: \"...\", interval: 10s }");
       return false;
     }
@@ -247,7 +249,8 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     inc.path = {*p, at};
     namespace fs = std::filesystem;
     fs::path base = fs::path(file_path_).parent_path();
-    inc.resolved_path = (fs::path(*p).is_absolute() ? fs::path(*p) : base / *p).lexically_normal().string();
+    inc.resolved_path =
+        (fs::path(*p).is_absolute() ? fs::path(*p) : base / *p).lexically_normal().string();
     if (const YAML::Node w = node["with"]; w.IsDefined() && !w.IsNull()) {
       inc.with = loader_.load_named_templates(r_, w, "'with'", false, at);
     }
@@ -288,7 +291,8 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const YAML::Node n = node["name"]; n.IsDefined()) step.name = r_.read_template(n, "'name'", at);
+  if (const YAML::Node n = node["name"]; n.IsDefined())
+    step.name = r_.read_template(n, "'name'", at);
   if (const YAML::Node n = node["description"]; n.IsDefined()) {
     step.description = r_.read_string(n, "'description'", at).value_or("");
   }
@@ -366,7 +370,8 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
           }
         }
       }
-      if (const YAML::Node a = n["until"]; a.IsDefined()) p.until = r_.read_guard(a, "'until'", p.location);
+      if (const YAML::Node a = n["until"]; a.IsDefined())
+        p.until = r_.read_guard(a, "'until'", p.location);
       step.retry = std::move(p);
     }
   }

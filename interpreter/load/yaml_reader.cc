@@ -48,7 +48,8 @@ bool YamlReader::expect_list(const YAML::Node& node, std::string_view what, Loca
 
 bool YamlReader::expect_scalar(const YAML::Node& node, std::string_view what, Location fallback) {
   if (node.IsScalar()) return true;
-  diags_.error(at(node, fallback), std::string(what) + " must be a single value, not " + kind(node));
+  diags_.error(at(node, fallback),
+               std::string(what) + " must be a single value, not " + kind(node));
   return false;
 }
 
@@ -58,8 +59,8 @@ void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string
   for (auto it = map.begin(); it != map.end(); ++it) {
     const YAML::Node& key = it->first;
     if (!key.IsScalar()) {
-      diags_.error(at(key), "a key in " + std::string(context) + " must be a name, not " +
-                                kind(key));
+      diags_.error(at(key),
+                   "a key in " + std::string(context) + " must be a name, not " + kind(key));
       continue;
     }
     const std::string& name = key.Scalar();
@@ -129,8 +130,9 @@ std::optional<Duration> YamlReader::read_duration(const YAML::Node& node, std::s
   std::string hint = "write a duration like 250ms, 10s, 5m or 1h30m";
   expr::Value v = scalar_value(node);
   if (v.is_int()) hint = "a bare number has no unit; did you mean '" + s + "s'?";
-  diags_.error(at(node, fallback), "invalid duration '" + s + "' for " + std::string(what) + ": " + why,
-               hint, width(node));
+  diags_.error(at(node, fallback),
+               "invalid duration '" + s + "' for " + std::string(what) + ": " + why, hint,
+               width(node));
   return std::nullopt;
 }
 
@@ -143,10 +145,9 @@ TextOrigin YamlReader::origin_of(const YAML::Node& node) const {
 std::optional<expr::Template> YamlReader::read_template(const YAML::Node& node,
                                                         std::string_view what, Location fallback) {
   if (!node.IsScalar()) {
-    diags_.error(at(node, fallback),
-                 std::string(what) + " must be text, not " + kind(node),
-                 node.IsMap() ? "a '{' starting a plain value opens a YAML mapping; quote the text"
-                              : "");
+    diags_.error(
+        at(node, fallback), std::string(what) + " must be text, not " + kind(node),
+        node.IsMap() ? "a '{' starting a plain value opens a YAML mapping; quote the text" : "");
     return std::nullopt;
   }
   return expr::parse_template(node.Scalar(), origin_of(node), diags_);
@@ -157,11 +158,12 @@ expr::ExprPtr YamlReader::read_guard(const YAML::Node& node, std::string_view wh
   if (!node.IsScalar()) {
     std::string hint;
     if (node.IsMap()) {
-      hint = "a value starting with '{' is a YAML mapping; write the expression bare, e.g. "
-             "if: inputs.mode == 'store'";
+      hint =
+          "a value starting with '{' is a YAML mapping; write the expression bare, e.g. "
+          "if: inputs.mode == 'store'";
     }
-    diags_.error(at(node, fallback), std::string(what) + " must be an expression, not " + kind(node),
-                 hint);
+    diags_.error(at(node, fallback),
+                 std::string(what) + " must be an expression, not " + kind(node), hint);
     return nullptr;
   }
   if (node.Scalar().empty()) {

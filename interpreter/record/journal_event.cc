@@ -45,7 +45,8 @@ void put_step_result(nlohmann::json& e, const exec::StepResult& r) {
 
 exec::StepResult step_result_from(const nlohmann::json& e) {
   exec::StepResult r;
-  r.status = exec::parse_step_status(e.value("status", "failed")).value_or(exec::StepStatus::kFailed);
+  r.status =
+      exec::parse_step_status(e.value("status", "failed")).value_or(exec::StepStatus::kFailed);
   if (e.contains("exit_code") && e["exit_code"].is_number_integer()) {
     r.exit_code = e["exit_code"].get<int>();
   }
@@ -70,7 +71,8 @@ exec::StepResult step_result_from(const nlohmann::json& e) {
 std::string utc_now_iso8601() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];

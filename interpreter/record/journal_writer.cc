@@ -60,7 +60,8 @@ void JournalWriter::run_resumed(const std::string& user, bool forced,
 }
 
 void JournalWriter::step_started(const exec::StepStart& s) {
-  append({{"event", kStepStarted}, {"step", s.path}, {"attempt", s.attempt}, {"command", s.command}});
+  append(
+      {{"event", kStepStarted}, {"step", s.path}, {"attempt", s.attempt}, {"command", s.command}});
 }
 
 void JournalWriter::step_finished(const std::string& path, const exec::StepResult& r) {

@@ -13,10 +13,10 @@ namespace rb::record {
 
 struct RunHeader {
   std::string run_id;
-  std::string runbook;   // name
-  std::string file;      // absolute path of the runbook file
-  std::string sha256;    // of the file
-  expr::Map inputs;      // secrets already masked
+  std::string runbook;  // name
+  std::string file;     // absolute path of the runbook file
+  std::string sha256;   // of the file
+  expr::Map inputs;     // secrets already masked
   std::vector<std::string> secret_inputs;
   std::string user;
 };

@@ -30,9 +30,9 @@ bool is_plain_word(std::string_view value) {
               c == '_' || c == '-';
     if (!ok) return false;
   }
-  static const char* const kReserved[] = {"if",   "then",  "else", "elif",     "fi",   "case",
-                                          "esac", "for",   "select", "while",  "until", "do",
-                                          "done", "in",    "function", "time", "coproc"};
+  static const char* const kReserved[] = {"if",   "then", "else",     "elif",  "fi",    "case",
+                                          "esac", "for",  "select",   "while", "until", "do",
+                                          "done", "in",   "function", "time",  "coproc"};
   for (const char* r : kReserved) {
     if (value == r) return false;
   }

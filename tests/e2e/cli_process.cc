@@ -44,7 +44,8 @@ RunningProgram::RunningProgram(const std::vector<std::string>& argv, const CliOp
   sigaddset(&defaults, SIGTERM);
   sigaddset(&defaults, SIGPIPE);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
@@ -89,7 +90,9 @@ RunningProgram::~RunningProgram() {
   }
 }
 
-void RunningProgram::signal(int sig) { kill(pid_, sig); }
+void RunningProgram::signal(int sig) {
+  kill(pid_, sig);
+}
 
 CliResult RunningProgram::wait() {
   CliResult result;

@@ -14,10 +14,10 @@ struct CliResult {
 };
 
 struct CliOptions {
-  std::string cwd;                        // default: the source tree
-  std::vector<std::string> extra_env;     // "K=V", added to (and overriding) the environment
-  std::string stdin_text;                 // fed to the child's stdin (then closed)
-  int timeout_seconds = 120;              // the child is killed after this: a hang fails a test
+  std::string cwd;                     // default: the source tree
+  std::vector<std::string> extra_env;  // "K=V", added to (and overriding) the environment
+  std::string stdin_text;              // fed to the child's stdin (then closed)
+  int timeout_seconds = 120;           // the child is killed after this: a hang fails a test
 };
 
 CliResult run_program(const std::vector<std::string>& argv, const CliOptions& options = {});

@@ -31,19 +31,26 @@ struct Sandbox {
     o.timeout_seconds = 60;
     return o;
   }
-  CliResult runbook(const std::vector<std::string>& args) const { return run_runbook(args, options()); }
+  CliResult runbook(const std::vector<std::string>& args) const {
+    return run_runbook(args, options());
+  }
   std::string file(const std::string& name) const { return read_file(out + "/" + name); }
   std::vector<std::string> runs() const {
     std::vector<std::string> ids;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(state + "/runs", ec)) ids.push_back(e.path().filename());
+    for (const auto& e : fs::directory_iterator(state + "/runs", ec))
+      ids.push_back(e.path().filename());
     std::sort(ids.begin(), ids.end());
     return ids;
   }
-  std::string journal(const std::string& id) const { return read_file(state + "/runs/" + id + "/journal.jsonl"); }
+  std::string journal(const std::string& id) const {
+    return read_file(state + "/runs/" + id + "/journal.jsonl");
+  }
 };
 
-size_t lines_of(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+size_t lines_of(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n');
+}
 
 // Every line parses as JSON with "event" and "time"; returns the events.
 std::vector<nlohmann::json> events_of(const std::string& journal) {
@@ -70,7 +77,8 @@ void kill_group_of(const std::string& pid_file) {
 
 TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and restores outputs") {
   Sandbox s;
-  auto first = s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=tok-SECRET-1"});
+  auto first = s.runbook(
+      {"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=tok-SECRET-1"});
   CHECK(first.exit_code == 1);
   CHECK(first.err.find("runbook resume") != std::string::npos);
   REQUIRE(s.runs().size() == 1);
@@ -104,12 +112,14 @@ TEST_CASE("the second resume of a missing secret is refused before anything runs
   s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=abc-SECRET"});
   auto r = s.runbook({"resume"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("secret input 'token' was given when the run started and is never stored; give it again with -i token=VALUE") != std::string::npos);
+  CHECK(r.err.find("secret input 'token' was given when the run started and is never stored; give "
+                   "it again with -i token=VALUE") != std::string::npos);
 }
 
 TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs once") {
   Sandbox s;
-  RunningProgram p({RUNBOOK_BIN, "run", "tests/runbooks/killable.yaml", "-i", "out=" + s.out}, s.options());
+  RunningProgram p({RUNBOOK_BIN, "run", "tests/runbooks/killable.yaml", "-i", "out=" + s.out},
+                   s.options());
   REQUIRE(wait_for_file(s.out + "/two.pid", 20));
   kill(p.pid(), SIGKILL);
   CliResult killed = p.wait();
@@ -169,23 +179,29 @@ TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and c
 
 TEST_CASE("--yes approvals are recorded too") {
   Sandbox s;
-  CHECK(s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}).exit_code == 0);
+  CHECK(
+      s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}).exit_code ==
+      0);
   CHECK(s.journal(s.runs()[0]).find("\"how\":\"--yes\"") != std::string::npos);
 }
 
-TEST_CASE("a second run with the same concurrency key exits 4, naming the holder; kill -9 frees it") {
+TEST_CASE(
+    "a second run with the same concurrency key exits 4, naming the holder; kill -9 frees it") {
   Sandbox s;
-  RunningProgram first({RUNBOOK_BIN, "run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "hold=true"},
-                       s.options());
+  RunningProgram first(
+      {RUNBOOK_BIN, "run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "hold=true"},
+      s.options());
   REQUIRE(wait_for_file(s.out + "/hold.pid", 20));
   const std::string first_id = s.runs().at(0);
 
   auto refused = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out});
   CHECK(refused.exit_code == 4);
-  CHECK(refused.err.find("concurrency key 'deploy-web' is held by run " + first_id) != std::string::npos);
+  CHECK(refused.err.find("concurrency key 'deploy-web' is held by run " + first_id) !=
+        std::string::npos);
   CHECK(s.runs().size() == 1);  // the refused run left no record
 
-  auto other_key = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "name=db"});
+  auto other_key =
+      s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "name=db"});
   CHECK(other_key.exit_code == 0);
 
   kill(first.pid(), SIGKILL);
@@ -247,13 +263,15 @@ TEST_CASE("status exports: json, markdown, junit; history lists runs newest firs
 TEST_CASE("no journal written by the tests holds a secret or a line that is not JSON") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=sekrit-TOKEN-77"});
-  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=sekrit-TOKEN-77"});
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i",
+             "token=sekrit-TOKEN-77"});
   for (const auto& id : s.runs()) {
     std::string j = s.journal(id);
     CHECK(j.find("sekrit-TOKEN-77") == std::string::npos);
     events_of(j);
     for (const auto& e : fs::recursive_directory_iterator(s.state + "/runs/" + id)) {
-      if (e.is_regular_file()) CHECK(read_file(e.path()).find("sekrit-TOKEN-77") == std::string::npos);
+      if (e.is_regular_file())
+        CHECK(read_file(e.path()).find("sekrit-TOKEN-77") == std::string::npos);
     }
   }
 }

@@ -85,30 +85,38 @@ TEST_CASE("inputs from a file; -i wins over the file") {
 
 TEST_CASE("an input of the wrong type runs nothing and says which") {
   Sandbox s;
-  auto r = run_runbook({"run", "tests/runbooks/local-procedure.yaml", "-i", "out=" + s.out, "-i",
-                        "units=many"},
-                       s.options());
+  auto r = run_runbook(
+      {"run", "tests/runbooks/local-procedure.yaml", "-i", "out=" + s.out, "-i", "units=many"},
+      s.options());
   CHECK(r.exit_code == 2);
-  CHECK(r.err == "tests/runbooks/local-procedure.yaml: error: input 'units': expected an integer, got 'many'\n");
+  CHECK(r.err ==
+        "tests/runbooks/local-procedure.yaml: error: input 'units': expected an integer, got "
+        "'many'\n");
   CHECK_FALSE(fs::exists(s.out));
 }
 
 TEST_CASE("a missing required input, an unknown one and a value outside enum are refused") {
   Sandbox s;
-  auto r = run_runbook({"run", "tests/runbooks/local-procedure.yaml", "-i", "mode=remote", "-i", "unit=2"},
-                       s.options());
+  auto r = run_runbook(
+      {"run", "tests/runbooks/local-procedure.yaml", "-i", "mode=remote", "-i", "unit=2"},
+      s.options());
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("error: unknown input 'unit'; did you mean 'units'?") != std::string::npos);
-  CHECK(r.err.find("error: missing required input 'out' (string): folder the steps write into; give it with -i out=VALUE") != std::string::npos);
-  CHECK(r.err.find("error: input 'mode': 'remote' is not one of the allowed values: store, local") != std::string::npos);
+  CHECK(r.err.find("error: missing required input 'out' (string): folder the steps write into; "
+                   "give it with -i out=VALUE") != std::string::npos);
+  CHECK(
+      r.err.find("error: input 'mode': 'remote' is not one of the allowed values: store, local") !=
+      std::string::npos);
 }
 
 TEST_CASE("a runbook with a typo runs nothing and says where") {
   Sandbox s;
   fs::create_directories(s.out);
-  auto r = run_runbook({"run", "tests/validate/bad/run-typo.yaml", "-i", "out=" + s.out}, s.options());
+  auto r =
+      run_runbook({"run", "tests/validate/bad/run-typo.yaml", "-i", "out=" + s.out}, s.options());
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("tests/validate/bad/run-typo.yaml:8:5: error: unknown key 'retyr' in step") == 0);
+  CHECK(r.err.find("tests/validate/bad/run-typo.yaml:8:5: error: unknown key 'retyr' in step") ==
+        0);
   CHECK(r.err.find("hint: did you mean 'retry'?") != std::string::npos);
   CHECK_FALSE(s.has("ran"));
 }
@@ -161,7 +169,8 @@ TEST_CASE("a step printing 1 GiB streams it in small memory") {
 TEST_CASE("secrets never reach the console or the step logs") {
   Sandbox s;
   const std::string secret = "hunter2-XYZZY";
-  auto r = run_runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=" + secret}, s.options());
+  auto r =
+      run_runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=" + secret}, s.options());
   CHECK(r.exit_code == 1);
   CHECK(r.out.find(secret) == std::string::npos);
   CHECK(r.err.find(secret) == std::string::npos);
@@ -181,12 +190,14 @@ TEST_CASE("secrets never reach the console or the step logs") {
 TEST_CASE("a confirm without a terminal pauses with exit 3; --yes approves") {
   Sandbox s;
   fs::create_directories(s.out);
-  auto paused = run_runbook({"run", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}, s.options());
+  auto paused =
+      run_runbook({"run", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}, s.options());
   CHECK(paused.exit_code == 3);
   CHECK(s.has("before"));
   CHECK_FALSE(s.has("after"));
   CHECK(paused.err.find("runbook resume") != std::string::npos);
-  auto yes = run_runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}, s.options());
+  auto yes = run_runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out},
+                         s.options());
   CHECK(yes.exit_code == 0);
   CHECK(s.has("after"));
   CHECK(yes.out.find("approved gate by") != std::string::npos);

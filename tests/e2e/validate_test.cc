@@ -80,8 +80,7 @@ TEST_CASE("validate accepts every real runbook and example") {
 }
 
 TEST_CASE("validate reports every error of a file, not just the first") {
-  auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"},
-                       plain());
+  auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"}, plain());
   CHECK(r.exit_code == 2);
   size_t count = 0;
   for (size_t at = r.err.find(": error: "); at != std::string::npos;
@@ -108,7 +107,6 @@ TEST_CASE("an unknown command is a usage error") {
 }
 
 TEST_CASE("diagnostics are coloured only on request of a terminal, never with NO_COLOR") {
-  auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"},
-                       plain());
+  auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"}, plain());
   CHECK(r.err.find('\033') == std::string::npos);
 }

@@ -57,7 +57,8 @@ TEST_CASE("a cycle is reported as its path at the closing need") {
 TEST_CASE("the checker resolves names across the runbook") {
   Loaded l = load_steps(
       "  - id: probe\n    run: echo 1\n    outputs: { n: int(output) }\n"
-      "  - for_each: range(steps.probe.outputs.n)\n    as: k\n    log: ${{ k }} of ${{ steps.probe.outputs.n }}\n"
+      "  - for_each: range(steps.probe.outputs.n)\n    as: k\n    log: ${{ k }} of ${{ "
+      "steps.probe.outputs.n }}\n"
       "  - set: { later: x }\n"
       "  - log: ${{ vars.later }} ${{ env.HOME }} ${{ run.id }} ${{ runbook.name }}\n");
   REQUIRE(l.rb);

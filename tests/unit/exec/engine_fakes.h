@@ -26,7 +26,9 @@ inline exec::CommandResult exited(int code, std::string out = "", std::string er
 }
 
 // The script a run: step asked for (the last argv element of `bash ... -c SCRIPT`).
-inline std::string script_of(const exec::CommandSpec& s) { return s.argv.empty() ? "" : s.argv.back(); }
+inline std::string script_of(const exec::CommandSpec& s) {
+  return s.argv.empty() ? "" : s.argv.back();
+}
 
 class FakeRunner : public exec::CommandRunner {
  public:
@@ -97,7 +99,9 @@ class RecordingObserver : public exec::RunObserver {
   void message(const std::string& path, const std::string& text) override {
     events.push_back("log " + path + " " + text);
   }
-  void approved(const exec::Approval& a) override { events.push_back("approved " + a.step + " " + a.how); }
+  void approved(const exec::Approval& a) override {
+    events.push_back("approved " + a.step + " " + a.how);
+  }
   void run_finished(exec::RunStatus s) override { final_status = s; }
 
   std::vector<std::string> finished() const {
@@ -134,8 +138,8 @@ struct EngineHarness {
     auto inputs = load::resolve_inputs(*runbook, given, &input_problems);
     if (!inputs) throw std::runtime_error("bad inputs: " + input_problems.front());
     if (options.run_id.empty()) options.run_id = "test-run";
-    exec::Engine engine(*runbook,
-                        exec::EngineServices{runner, observer, clock, approver, masker}, options);
+    exec::Engine engine(*runbook, exec::EngineServices{runner, observer, clock, approver, masker},
+                        options);
     return engine.run(*inputs);
   }
 };

@@ -40,7 +40,8 @@ TEST_CASE("run renders interpolations quoted; exec passes one argument each") {
   EngineHarness h;
   h.run(kHead +
             "inputs:\n  msg: { type: string }\n"
-            "steps:\n  - run: echo ${{ inputs.msg }}\n  - exec: [printf, '%s', '${{ inputs.msg }}']\n",
+            "steps:\n  - run: echo ${{ inputs.msg }}\n  - exec: [printf, '%s', '${{ inputs.msg "
+            "}}']\n",
         {{"msg", expr::Value("a b; rm -rf /")}});
   REQUIRE(h.runner.calls.size() == 2);
   CHECK(h.runner.calls[0].argv[0] == "bash");
@@ -52,7 +53,9 @@ TEST_CASE("retry runs again after a delay that grows by the backoff") {
   EngineHarness h;
   int n = 0;
   h.runner.answer = [&](const exec::CommandSpec&) { return exited(++n < 3 ? 1 : 0); };
-  auto st = h.run(kHead + "steps:\n  - id: flaky\n    run: probe\n    retry: { attempts: 4, delay: 5s, backoff: 2 }\n");
+  auto st = h.run(
+      kHead +
+      "steps:\n  - id: flaky\n    run: probe\n    retry: { attempts: 4, delay: 5s, backoff: 2 }\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.calls.size() == 3);
   CHECK(h.clock.sleeps == std::vector<Duration>{Duration(5000), Duration(10000)});
@@ -62,7 +65,8 @@ TEST_CASE("retry runs again after a delay that grows by the backoff") {
 TEST_CASE("retry gives up after its attempts and the run fails") {
   EngineHarness h;
   h.runner.answer = [](const exec::CommandSpec&) { return exited(7); };
-  auto st = h.run(kHead + "steps:\n  - id: bad\n    run: probe\n    retry: { attempts: 2 }\n  - run: never\n");
+  auto st = h.run(
+      kHead + "steps:\n  - id: bad\n    run: probe\n    retry: { attempts: 2 }\n  - run: never\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.runner.calls.size() == 2);
   CHECK(h.observer.results["bad"].error == "exited with 7");
@@ -75,7 +79,9 @@ TEST_CASE("retry until keeps going while the condition on the output is false") 
   h.runner.answer = [&](const exec::CommandSpec&) {
     return exited(0, ++n < 3 ? "pending\n" : "ready\n");
   };
-  auto st = h.run(kHead + "steps:\n  - id: s\n    run: status\n    retry: { attempts: 5, until: output == 'ready' }\n");
+  auto st = h.run(
+      kHead +
+      "steps:\n  - id: s\n    run: status\n    retry: { attempts: 5, until: output == 'ready' }\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(n == 3);
   CHECK(h.observer.results["s"].output.as_string() == "ready");
@@ -89,7 +95,8 @@ TEST_CASE("wait polls until the condition holds, sleeping the interval between p
   };
   auto st = h.run(kHead +
                   "steps:\n  - id: settle\n    capture: json\n"
-                  "    wait: { run: juju status, until: \"output.status == 'active'\", interval: 10s, timeout: 5m }\n");
+                  "    wait: { run: juju status, until: \"output.status == 'active'\", interval: "
+                  "10s, timeout: 5m }\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(n == 4);
   CHECK(h.clock.sleeps.size() == 3);
@@ -100,7 +107,9 @@ TEST_CASE("wait polls until the condition holds, sleeping the interval between p
 TEST_CASE("wait times out when the condition never holds") {
   EngineHarness h;
   h.runner.answer = [](const exec::CommandSpec&) { return exited(1, "down"); };
-  auto st = h.run(kHead + "steps:\n  - id: w\n    wait: { run: check, until: \"output == 'up'\", interval: 10s, timeout: 1m }\n");
+  auto st = h.run(kHead +
+                  "steps:\n  - id: w\n    wait: { run: check, until: \"output == 'up'\", interval: "
+                  "10s, timeout: 1m }\n");
   CHECK(st == exec::RunStatus::kFailed);
   const auto& r = h.observer.results["w"];
   CHECK(r.status == exec::StepStatus::kTimedOut);
@@ -115,7 +124,8 @@ TEST_CASE("for_each loops over JSON output, naming each item's step") {
   };
   auto st = h.run(kHead +
                   "steps:\n  - id: units\n    run: list\n    capture: json\n"
-                  "  - id: each\n    for_each: steps.units.output.units\n    as: unit\n    run: restart ${{ unit }}\n");
+                  "  - id: each\n    for_each: steps.units.output.units\n    as: unit\n    run: "
+                  "restart ${{ unit }}\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.scripts() == Strings{"list", "restart mysql/0", "restart mysql/1"});
   CHECK(h.observer.results.count("each[0]") == 1);
@@ -127,8 +137,11 @@ TEST_CASE("for_each loops over JSON output, naming each item's step") {
 
 TEST_CASE("a loop stops at the first failing item unless continue_on_error") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(script_of(s) == "do 2" ? 1 : 0); };
-  auto st = h.run(kHead + "steps:\n  - id: l\n    for_each: range(1, 5)\n    run: do ${{ item }}\n");
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(script_of(s) == "do 2" ? 1 : 0);
+  };
+  auto st =
+      h.run(kHead + "steps:\n  - id: l\n    for_each: range(1, 5)\n    run: do ${{ item }}\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.runner.scripts() == Strings{"do 1", "do 2"});
   CHECK(h.observer.results["l"].error == "1 of 4 items failed; first l[1]: exited with 1");
@@ -139,14 +152,17 @@ TEST_CASE("set defines vars for later steps; outputs expose values") {
   h.runner.answer = [](const exec::CommandSpec&) { return exited(0, "3\n"); };
   auto st = h.run(kHead +
                   "steps:\n  - id: count\n    run: count\n    outputs: { n: int(output) * 2 }\n"
-                  "  - set: { total: '${{ steps.count.outputs.n }}', label: 'n=${{ steps.count.outputs.n }}' }\n"
+                  "  - set: { total: '${{ steps.count.outputs.n }}', label: 'n=${{ "
+                  "steps.count.outputs.n }}' }\n"
                   "  - assert: vars.total == 6 && vars.label == 'n=6'\n");
   CHECK(st == exec::RunStatus::kSucceeded);
 }
 
 TEST_CASE("assert fails with its message; fail fails with its text") {
   EngineHarness h;
-  auto st = h.run(kHead + "steps:\n  - id: a\n    assert: [1 == 1, 2 < 1]\n    message: two is not less than one\n");
+  auto st = h.run(
+      kHead +
+      "steps:\n  - id: a\n    assert: [1 == 1, 2 < 1]\n    message: two is not less than one\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.observer.results["a"].error == "two is not less than one");
   EngineHarness h2;
@@ -159,20 +175,26 @@ TEST_CASE("assert fails with its message; fail fails with its text") {
 
 TEST_CASE("on_failure runs after a failure, finally always, and the run still fails") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(script_of(s) == "boom" ? 2 : 0); };
-  auto st = h.run(kHead +
-                  "steps:\n  - id: x\n    run: boom\n  - run: skipped-by-failure\n"
-                  "on_failure:\n  - run: rollback ${{ steps.x.exit_code }}\nfinally:\n  - run: cleanup\n");
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(script_of(s) == "boom" ? 2 : 0);
+  };
+  auto st = h.run(
+      kHead +
+      "steps:\n  - id: x\n    run: boom\n  - run: skipped-by-failure\n"
+      "on_failure:\n  - run: rollback ${{ steps.x.exit_code }}\nfinally:\n  - run: cleanup\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.runner.scripts() == Strings{"boom", "rollback 2", "cleanup"});
   EngineHarness ok;
-  ok.run(kHead + "steps:\n  - run: fine\non_failure:\n  - run: rollback\nfinally:\n  - run: cleanup\n");
+  ok.run(kHead +
+         "steps:\n  - run: fine\non_failure:\n  - run: rollback\nfinally:\n  - run: cleanup\n");
   CHECK(ok.runner.scripts() == Strings{"fine", "cleanup"});
 }
 
 TEST_CASE("a step's own on_failure sees its status; continue_on_error keeps the run going") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(script_of(s) == "flaky" ? 1 : 0); };
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(script_of(s) == "flaky" ? 1 : 0);
+  };
   auto st = h.run(kHead +
                   "steps:\n  - id: f\n    run: flaky\n    continue_on_error: true\n"
                   "    on_failure:\n      - run: note ${{ steps.f.status }}\n"
@@ -184,18 +206,24 @@ TEST_CASE("a step's own on_failure sees its status; continue_on_error keeps the 
 
 TEST_CASE("groups name their children PARENT/CHILD and stop at a failure") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(script_of(s) == "two" ? 1 : 0); };
-  auto st = h.run(kHead + "steps:\n  - id: g\n    steps:\n      - id: one\n        run: one\n      - run: two\n      - run: three\n");
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(script_of(s) == "two" ? 1 : 0);
+  };
+  auto st = h.run(kHead +
+                  "steps:\n  - id: g\n    steps:\n      - id: one\n        run: one\n      - run: "
+                  "two\n      - run: three\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.observer.finished() == Strings{"g/one succeeded", "g/#2 failed", "g failed"});
 }
 
 TEST_CASE("confirm: --yes approves and is recorded; no answer pauses; a no fails") {
-  const std::string rb = kHead + "steps:\n  - id: gate\n    confirm: Roll back?\n  - run: rollback\n";
+  const std::string rb =
+      kHead + "steps:\n  - id: gate\n    confirm: Roll back?\n  - run: rollback\n";
   EngineHarness yes;
   yes.options.approve_all = exec::ApprovalAnswer{exec::Verdict::kApproved, "ops", "--yes", ""};
   CHECK(yes.run(rb) == exec::RunStatus::kSucceeded);
-  CHECK(std::count(yes.observer.events.begin(), yes.observer.events.end(), "approved gate --yes") == 1);
+  CHECK(std::count(yes.observer.events.begin(), yes.observer.events.end(), "approved gate --yes") ==
+        1);
   CHECK(yes.approver.asked == 0);
 
   EngineHarness none;
@@ -217,10 +245,12 @@ TEST_CASE("a resumed run restores finished steps and approves the gate it paused
   done.vars_set["rev"] = expr::Value("88");
   h.options.replay["probe"] = done;
   h.options.replay["#2"] = done;
-  h.options.approved_gates["gate"] = exec::ApprovalAnswer{exec::Verdict::kApproved, "ops", "resume --approve", "checked"};
-  auto st = h.run(kHead +
-                  "steps:\n  - id: probe\n    run: probe\n  - set: { rev: x }\n  - id: gate\n    confirm: go?\n"
-                  "  - run: refresh ${{ steps.probe.output }} ${{ vars.rev }}\n");
+  h.options.approved_gates["gate"] =
+      exec::ApprovalAnswer{exec::Verdict::kApproved, "ops", "resume --approve", "checked"};
+  auto st = h.run(
+      kHead +
+      "steps:\n  - id: probe\n    run: probe\n  - set: { rev: x }\n  - id: gate\n    confirm: go?\n"
+      "  - run: refresh ${{ steps.probe.output }} ${{ vars.rev }}\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.scripts() == Strings{"refresh 88 88"});
   CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "restored probe") == 1);
@@ -229,11 +259,16 @@ TEST_CASE("a resumed run restores finished steps and approves the gate it paused
 TEST_CASE("include runs another runbook with its inputs, naming steps INCLUDE/CHILD") {
   std::string dir = RUNBOOK_BINARY_DIR;
   FILE* f = std::fopen((dir + "/child-for-engine-test.yaml").c_str(), "w");
-  std::fputs("runbook: 1\nname: child\ninputs:\n  app: { type: string, required: true }\n  n: { type: integer, default: 2 }\n"
-             "steps:\n  - id: hello\n    run: hello ${{ inputs.app }} ${{ inputs.n }}\n", f);
+  std::fputs(
+      "runbook: 1\nname: child\ninputs:\n  app: { type: string, required: true }\n  n: { type: "
+      "integer, default: 2 }\n"
+      "steps:\n  - id: hello\n    run: hello ${{ inputs.app }} ${{ inputs.n }}\n",
+      f);
   std::fclose(f);
   EngineHarness h;
-  auto st = h.run(kHead + "steps:\n  - id: inc\n    include: child-for-engine-test.yaml\n    with: { app: mysql }\n",
+  auto st = h.run(kHead +
+                      "steps:\n  - id: inc\n    include: child-for-engine-test.yaml\n    with: { "
+                      "app: mysql }\n",
                   {}, dir + "/parent.yaml");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.scripts() == Strings{"hello mysql 2"});
@@ -259,7 +294,9 @@ TEST_CASE("timeouts reach the runner; a timed-out command is timed_out") {
 TEST_CASE("env and cwd reach the command") {
   EngineHarness h;
   h.options.base_env = {"PATH=/usr/bin", "HOME=/root"};
-  h.run(kHead + "env:\n  MODEL: prod\nsteps:\n  - id: s\n    run: x\n    env: { APP: '${{ env.MODEL }}-app' }\n    cwd: /tmp\n");
+  h.run(kHead +
+        "env:\n  MODEL: prod\nsteps:\n  - id: s\n    run: x\n    env: { APP: '${{ env.MODEL "
+        "}}-app' }\n    cwd: /tmp\n");
   REQUIRE(h.runner.calls.size() == 1);
   const auto& env = h.runner.calls[0].env;
   CHECK(std::count(env.begin(), env.end(), "MODEL=prod") == 1);
@@ -270,9 +307,13 @@ TEST_CASE("env and cwd reach the command") {
 
 TEST_CASE("secrets never reach the observer in clear") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(1, "token is " + s.argv.back() + "\n", "bad s3cr3t-value\n"); };
-  auto st = h.run(kHead + "inputs:\n  token: { type: string, secret: true }\n"
-                  "steps:\n  - id: s\n    name: use ${{ inputs.token }}\n    run: login ${{ inputs.token }}\n  - log: never\n",
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(1, "token is " + s.argv.back() + "\n", "bad s3cr3t-value\n");
+  };
+  auto st = h.run(kHead +
+                      "inputs:\n  token: { type: string, secret: true }\n"
+                      "steps:\n  - id: s\n    name: use ${{ inputs.token }}\n    run: login ${{ "
+                      "inputs.token }}\n  - log: never\n",
                   {{"token", expr::Value("s3cr3t-value")}});
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.observer.output.find("s3cr3t") == std::string::npos);
@@ -284,8 +325,12 @@ TEST_CASE("secrets never reach the observer in clear") {
 
 TEST_CASE("capture lines and json; bad JSON fails the step") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(0, script_of(s) == "lines" ? "a\nb\n" : "{not json"); };
-  auto st = h.run(kHead + "steps:\n  - id: l\n    run: lines\n    capture: lines\n  - assert: len(steps.l.output) == 2\n"
+  h.runner.answer = [](const exec::CommandSpec& s) {
+    return exited(0, script_of(s) == "lines" ? "a\nb\n" : "{not json");
+  };
+  auto st = h.run(kHead +
+                  "steps:\n  - id: l\n    run: lines\n    capture: lines\n  - assert: "
+                  "len(steps.l.output) == 2\n"
                   "  - id: j\n    run: json\n    capture: json\n");
   CHECK(st == exec::RunStatus::kFailed);
   CHECK(h.observer.results["#2"].status == exec::StepStatus::kSucceeded);
@@ -296,13 +341,16 @@ TEST_CASE("a runtime expression error fails the step and says where") {
   EngineHarness h;
   auto st = h.run(kHead + "steps:\n  - id: s\n    if: \"'a' < 1\"\n    log: x\n");
   CHECK(st == exec::RunStatus::kFailed);
-  CHECK(h.observer.results["s"].error.rfind("in if: test.yaml:5:14: cannot compare string with integer", 0) == 0);
+  CHECK(h.observer.results["s"].error.rfind(
+            "in if: test.yaml:5:14: cannot compare string with integer", 0) == 0);
 }
 
 TEST_CASE("log and sleep") {
   EngineHarness h;
-  auto st = h.run(kHead + "steps:\n  - log: hello ${{ runbook.name }} ${{ run.id }}\n  - sleep: 1m\n");
+  auto st =
+      h.run(kHead + "steps:\n  - log: hello ${{ runbook.name }} ${{ run.id }}\n  - sleep: 1m\n");
   CHECK(st == exec::RunStatus::kSucceeded);
-  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "log #1 hello t test-run") == 1);
+  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "log #1 hello t test-run") ==
+        1);
   CHECK(h.clock.sleeps == std::vector<Duration>{Duration(60000)});
 }

@@ -35,7 +35,7 @@ steps:
 finally:
   - log: done
 )",
-                 ds);
+                      ds);
   INFO(render_diagnostics(ds));
   REQUIRE(rb);
   CHECK_FALSE(ds.has_errors());
@@ -98,7 +98,8 @@ TEST_CASE("inputs convert from command-line text to their declared type") {
   REQUIRE(json);
   CHECK(json->as_list()[0].as_int() == 1);
   CHECK_FALSE(load::convert_input(InputType::kList, expr::Value("[1,"), &why));
-  CHECK(load::convert_input(InputType::kString, expr::Value(int64_t{42}), &why)->as_string() == "42");
+  CHECK(load::convert_input(InputType::kString, expr::Value(int64_t{42}), &why)->as_string() ==
+        "42");
 }
 
 TEST_CASE("enum and pattern constrain input values") {

@@ -80,9 +80,11 @@ TEST_CASE("a torn last line and garbage lines are skipped, not fatal") {
   std::string path = temp_path("torn.jsonl");
   {
     std::ofstream out(path);
-    out << R"({"event":"run_started","time":"t","run_id":"r2","runbook":"x","file":"f","sha256":"s"})" << "\n";
+    out << R"({"event":"run_started","time":"t","run_id":"r2","runbook":"x","file":"f","sha256":"s"})"
+        << "\n";
     out << "not json at all\n";
-    out << R"({"event":"step_finished","time":"t","step":"a","status":"succeeded"})" << "\n";
+    out << R"({"event":"step_finished","time":"t","step":"a","status":"succeeded"})"
+        << "\n";
     out << R"({"event":"step_fini)";
   }
   std::string error;

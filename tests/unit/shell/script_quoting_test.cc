@@ -343,8 +343,8 @@ TEST_CASE("refused: a here-document delimiter, or a script whose quoting does no
 }
 
 TEST_CASE("plain words stay bare; anything else is quoted") {
-  using rb::shell::QuoteContext;
   using rb::shell::quote_for;
+  using rb::shell::QuoteContext;
   CHECK(*quote_for(QuoteContext::kBare, "mysql-k8s/0") == "mysql-k8s/0");
   CHECK(*quote_for(QuoteContext::kBare, "88") == "88");
   CHECK(*quote_for(QuoteContext::kBare, "user@host:1.5,x+y%") == "user@host:1.5,x+y%");

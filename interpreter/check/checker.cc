@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "base/spelling.h"
@@ -146,13 +147,27 @@ class RunbookChecker {
     for (const model::Step& s : steps) check_step(s, scope);
   }
 
-  static NameTree with_own_result(const NameTree& scope) {
-    NameTree t = scope;
-    t.add("stdout");
-    t.add("stderr");
-    t.add("output", NameTree::open_tree());
-    t.add("exit_code");
-    return t;
+  // Scopes are derived once and kept (with stable addresses), not copied per step: a copy of
+  // the name tree per step made checking quadratic in the number of steps.
+  const NameTree& with_own_result(const NameTree& scope) {
+    auto& slot = own_trees_[&scope];
+    if (!slot) {
+      slot = std::make_unique<NameTree>(scope);
+      slot->add("stdout");
+      slot->add("stderr");
+      slot->add("output", NameTree::open_tree());
+      slot->add("exit_code");
+    }
+    return *slot;
+  }
+
+  const NameTree& with_loop_var(const NameTree& outer, const std::string& var) {
+    auto& slot = loop_trees_[{&outer, var}];
+    if (!slot) {
+      slot = std::make_unique<NameTree>(outer);
+      slot->add(var, NameTree::open_tree());
+    }
+    return *slot;
   }
 
   void check_step(const model::Step& s, const NameTree& outer) {
@@ -160,13 +175,12 @@ class RunbookChecker {
     if (s.for_each_items) {
       for (const auto& t : *s.for_each_items) check_template(t, outer);
     }
-    NameTree scope = outer;
-    if (s.has_loop()) scope.add(s.loop_var, NameTree::open_tree());
+    const NameTree& scope = s.has_loop() ? with_loop_var(outer, s.loop_var) : outer;
     if (s.name) check_template(*s.name, scope);
     if (s.guard) check_expr(s.guard, scope);
     for (const auto& e : s.env) check_template(e.value, scope);
     if (s.cwd) check_template(*s.cwd, scope);
-    const NameTree own = with_own_result(scope);
+    const NameTree& own = with_own_result(scope);
     if (s.retry && s.retry->until) check_expr(s.retry->until, own);
     for (const auto& o : s.outputs) check_expr(o.value, own);
 
@@ -281,6 +295,8 @@ class RunbookChecker {
   std::set<const model::Runbook*>& checked_;
   NameTree header_tree_;  // for vars, env and concurrency: no steps yet
   NameTree steps_tree_;
+  std::map<const NameTree*, std::unique_ptr<NameTree>> own_trees_;
+  std::map<std::pair<const NameTree*, std::string>, std::unique_ptr<NameTree>> loop_trees_;
 };
 
 }  // namespace

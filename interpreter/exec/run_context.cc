@@ -3,10 +3,8 @@
 namespace rb::exec {
 namespace {
 
-expr::Value with(const expr::Value& map, const std::string& key, expr::Value v) {
-  expr::Map m = map.as_map();
-  m[key] = std::move(v);
-  return expr::Value(std::move(m));
+void put(expr::Value& map, const std::string& key, expr::Value v) {
+  map.mutable_map()[key] = std::move(v);
 }
 
 }  // namespace
@@ -31,15 +29,15 @@ const expr::Value* RunContext::lookup(std::string_view name) const {
 }
 
 void RunContext::set_var(const std::string& name, expr::Value v) {
-  vars_ = with(vars_, name, std::move(v));
+  put(vars_, name, std::move(v));
 }
 
 void RunContext::set_step(const std::string& id, const StepResult& r) {
-  steps_ = with(steps_, id, r.to_value());
+  put(steps_, id, r.to_value());
 }
 
 void RunContext::set_env(const std::string& name, std::string v) {
-  env_ = with(env_, name, expr::Value(std::move(v)));
+  put(env_, name, expr::Value(std::move(v)));
 }
 
 }  // namespace rb::exec

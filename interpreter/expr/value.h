@@ -48,6 +48,13 @@ class Value {
   const std::string& as_string() const { return std::get<std::string>(v_); }
   const List& as_list() const { return *std::get<std::shared_ptr<List>>(v_); }
   const Map& as_map() const { return *std::get<std::shared_ptr<Map>>(v_); }
+  // The map to change in place (precondition: is_map()). Copies it first only when another
+  // Value shares it, so a value updated step after step is not copied each time.
+  Map& mutable_map() {
+    auto& p = std::get<std::shared_ptr<Map>>(v_);
+    if (p.use_count() > 1) p = std::make_shared<Map>(*p);
+    return *p;
+  }
 
   // false, null, 0, 0.0, '', [] and {} are falsy; everything else is truthy.
   bool truthy() const;

@@ -84,3 +84,17 @@ TEST_CASE("type names and accessors") {
   CHECK(Value(3).is_number());
   CHECK_FALSE(Value("3").is_number());
 }
+
+TEST_CASE("mutable_map changes in place, but never a map another value shares") {
+  using rb::expr::Map;
+  using rb::expr::Value;
+  Value v(Map{{"a", Value(int64_t{1})}});
+  const Map* before = &v.as_map();
+  v.mutable_map()["b"] = Value(int64_t{2});
+  CHECK(&v.as_map() == before);  // sole owner: no copy
+  Value shared = v;
+  v.mutable_map()["c"] = Value(int64_t{3});
+  CHECK(v.as_map().size() == 3);
+  CHECK(shared.as_map().size() == 2);  // the copy kept its value
+  CHECK(&shared.as_map() == before);
+}

@@ -1,8 +1,10 @@
 // runbook: a declarative runbook interpreter. This file only wires the subcommands together.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string_view>
 
 #include "cli/commands.h"
+#include "cli/tool_log.h"
 
 #ifndef RUNBOOK_VERSION
 #define RUNBOOK_VERSION "0.0.0"
@@ -20,6 +22,12 @@ int main(int argc, char** argv) {
   rb::cli::add_resume_command(app, &exit_code);
   rb::cli::add_status_command(app, &exit_code);
   rb::cli::add_history_command(app, &exit_code);
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    verbose = verbose || a == "-v" || a == "--verbose";
+  }
+  rb::cli::init_tool_log(verbose);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -9,6 +9,7 @@
 #include "cli/run_setup.h"
 #include "cli/run_store.h"
 #include "cli/terminal_approver.h"
+#include "cli/tool_log.h"
 #include "load/input_values.h"
 #include "record/file_digest.h"
 #include "record/journal_reader.h"
@@ -32,12 +33,12 @@ int run_resume(const ResumeOptions& o) {
   std::string id, error;
   auto path = journal_path(state_dir, o.run_id, &id, &error);
   if (!path) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    spdlog::error("{}", error);
     return kExitUsage;
   }
   auto record = record::read_journal(*path, &error);
   if (!record) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    spdlog::error("{}", error);
     return kExitUsage;
   }
   if (record->status == "succeeded") {
@@ -45,7 +46,7 @@ int run_resume(const ResumeOptions& o) {
     return kExitOk;
   }
   if (!o.reason.empty() && !o.approve) {
-    std::fprintf(stderr, "runbook: error: --reason goes with --approve\n");
+    spdlog::error("--reason goes with --approve");
     return kExitUsage;
   }
 
@@ -86,9 +87,7 @@ int run_resume(const ResumeOptions& o) {
   s.console = console_options(o.quiet, o.verbose);
   if (o.approve) {
     if (record->paused_at.empty()) {
-      std::fprintf(stderr,
-                   "runbook: error: run %s is not paused at a confirm; nothing to approve\n",
-                   id.c_str());
+      spdlog::error("run {} is not paused at a confirm; nothing to approve", id);
       return kExitUsage;
     }
     for (const std::string& gate : record->paused_at) {

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/run_setup.h"
 #include "cli/terminal_approver.h"
+#include "cli/tool_log.h"
 #include "exec/interrupt.h"
 #include "exec/process_runner.h"
 #include "expr/evaluate.h"
@@ -49,13 +50,13 @@ int run_session(const RunSession& s) {
       key_lock = record::RunLock::acquire(s.state_dir, key, s.run_id, &holder, &error);
       if (!key_lock) {
         if (!error.empty()) {
-          std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+          spdlog::error("{}", error);
           return kExitFailed;
         }
-        std::fprintf(stderr,
-                     "runbook: error: concurrency key '%s' is held by %s; refusing to start\n"
-                     "  hint: wait for that run to finish (runbook status), or resume it\n",
-                     s.masker->mask(key).c_str(), holder.c_str());
+        spdlog::error(
+            "concurrency key '{}' is held by {}; refusing to start (wait for that run to finish: "
+            "runbook status)",
+            s.masker->mask(key), holder);
         return kExitLocked;
       }
     }
@@ -63,17 +64,16 @@ int run_session(const RunSession& s) {
 
   std::string run_dir;
   if (!make_run_dir(s.state_dir, s.run_id, &run_dir, &error)) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    spdlog::error("{}", error);
     return kExitFailed;
   }
   auto own = record::RunLock::acquire_file(run_dir + "/lock", s.run_id, &holder, &error);
   if (!own) {
     if (!error.empty()) {
-      std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+      spdlog::error("{}", error);
       return kExitFailed;
     }
-    std::fprintf(stderr, "runbook: error: run %s is still going: %s holds it\n", s.run_id.c_str(),
-                 holder.c_str());
+    spdlog::error("run {} is still going: {} holds it", s.run_id, holder);
     return kExitLocked;
   }
   options.log_dir = run_dir + "/logs";
@@ -86,11 +86,12 @@ int run_session(const RunSession& s) {
       journal->run_started(s.header);
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "runbook: error: %s\n", e.what());
+    spdlog::error("{}", e.what());
     return kExitFailed;
   }
   observers.add(&*journal);
 
+  spdlog::debug("journal: {}/journal.jsonl; step logs: {}", run_dir, options.log_dir);
   exec::install_interrupt_handlers();
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
   exec::Engine engine(*s.runbook,

@@ -13,6 +13,7 @@
 #include "base/diagnostic_renderer.h"
 #include "cli/console_style.h"
 #include "cli/load_and_check.h"
+#include "cli/tool_log.h"
 #include "load/input_values.h"
 #include "load/inputs_file.h"
 
@@ -39,7 +40,7 @@ std::optional<expr::Map> read_given(const InputArgs& args) {
   for (const std::string& pair : args.pairs) {
     size_t eq = pair.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "runbook: error: -i takes NAME=VALUE, got '%s'\n", pair.c_str());
+      spdlog::error("-i takes NAME=VALUE, got '{}'", pair);
       bad = true;
       continue;
     }
@@ -93,19 +94,19 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
   bool bad = false;
   for (const auto& [name, value] : *given) {
     if (std::find(secrets.begin(), secrets.end(), name) == secrets.end() && recorded.count(name)) {
-      std::fprintf(stderr,
-                   "runbook: error: input '%s' was fixed when the run started; only secret "
-                   "inputs are given again on resume\n",
-                   name.c_str());
+      spdlog::error(
+          "input '{}' was fixed when the run started; only secret inputs are given again on "
+          "resume",
+          name);
       bad = true;
     }
   }
   for (const std::string& name : secrets) {
     if (!given->count(name)) {
-      std::fprintf(stderr,
-                   "runbook: error: secret input '%s' was given when the run started and is never "
-                   "stored; give it again with -i %s=VALUE\n",
-                   name.c_str(), name.c_str());
+      spdlog::error(
+          "secret input '{}' was given when the run started and is never stored; give it again "
+          "with -i {}=VALUE",
+          name, name);
       bad = true;
     }
   }

@@ -6,6 +6,7 @@
 #include "cli/run_report.h"
 #include "cli/run_setup.h"
 #include "cli/run_store.h"
+#include "cli/tool_log.h"
 #include "record/journal_reader.h"
 
 namespace rb::cli {
@@ -22,12 +23,12 @@ int run_status(const StatusOptions& o) {
   std::string id, error;
   auto path = journal_path(state_dir_from(o.state_dir), o.run_id, &id, &error);
   if (!path) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    spdlog::error("{}", error);
     return kExitUsage;
   }
   auto run = record::read_journal(*path, &error);
   if (!run) {
-    std::fprintf(stderr, "runbook: error: %s\n", error.c_str());
+    spdlog::error("{}", error);
     return kExitUsage;
   }
   std::string format = o.json ? "json" : o.format;

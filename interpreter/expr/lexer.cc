@@ -1,20 +1,12 @@
 #include "expr/lexer.h"
 
+#include "base/char_class.h"
+
 #include <charconv>
 #include <cmath>
 
 namespace rb::expr {
 namespace {
-
-bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_name_char(char c) {
-  return is_name_start(c) || is_digit(c);
-}
 
 struct Punctuation {
   std::string_view spelling;

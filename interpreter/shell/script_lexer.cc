@@ -1,5 +1,7 @@
 #include "shell/script_lexer.h"
 
+#include "base/char_class.h"
+
 #include <utility>
 
 namespace rb::shell {
@@ -13,16 +15,6 @@ bool is_blank(char c) {
 bool is_metachar(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
          c == '>' || c == '(' || c == ')';
-}
-
-bool is_name_start(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_name_char(char c) {
-  return is_name_start(c) || is_digit(c);
 }
 
 // Reserved words after which the next word is again in command position.

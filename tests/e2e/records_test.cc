@@ -10,43 +10,26 @@
 #include <sstream>
 
 #include "cli_process.h"
+#include "sandbox.h"
 
 namespace fs = std::filesystem;
 using namespace rb::e2e;
 
 namespace {
 
-struct Sandbox {
-  std::string dir = make_temp_dir();
-  std::string out = dir + "/out";
-  std::string state = dir + "/state";
-  Sandbox() { fs::create_directories(out); }
-  ~Sandbox() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
+std::vector<std::string> runs_of(const Sandbox& s) {
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(s.state + "/runs", ec)) {
+    ids.push_back(e.path().filename());
   }
-  CliOptions options() const {
-    CliOptions o;
-    o.extra_env = {"NO_COLOR=1", "RUNBOOK_STATE_DIR=" + state, "USER=alice"};
-    o.timeout_seconds = 60;
-    return o;
-  }
-  CliResult runbook(const std::vector<std::string>& args) const {
-    return run_runbook(args, options());
-  }
-  std::string file(const std::string& name) const { return read_file(out + "/" + name); }
-  std::vector<std::string> runs() const {
-    std::vector<std::string> ids;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(state + "/runs", ec))
-      ids.push_back(e.path().filename());
-    std::sort(ids.begin(), ids.end());
-    return ids;
-  }
-  std::string journal(const std::string& id) const {
-    return read_file(state + "/runs/" + id + "/journal.jsonl");
-  }
-};
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::string journal_of(const Sandbox& s, const std::string& id) {
+  return read_file(s.state + "/runs/" + id + "/journal.jsonl");
+}
 
 size_t lines_of(const std::string& text) {
   return std::count(text.begin(), text.end(), '\n');
@@ -81,8 +64,8 @@ TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and r
       {"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=tok-SECRET-1"});
   CHECK(first.exit_code == 1);
   CHECK(first.err.find("runbook resume") != std::string::npos);
-  REQUIRE(s.runs().size() == 1);
-  const std::string id = s.runs()[0];
+  REQUIRE(runs_of(s).size() == 1);
+  const std::string id = runs_of(s)[0];
 
   rb::e2e::write_file(s.out + "/fixed", "");
   // The secret was never stored: resume needs it again.
@@ -96,12 +79,12 @@ TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and r
   CHECK(s.file("finish") == "42 42 tok-SECRET-1\n");
   CHECK(resumed.out.find("done probe") != std::string::npos);
 
-  auto events = events_of(s.journal(id));
+  auto events = events_of(journal_of(s, id));
   CHECK(events.front()["event"] == "run_started");
   CHECK(events.front()["sha256"].get<std::string>().size() == 64);
   CHECK(events.back()["event"] == "run_finished");
   CHECK(events.back()["status"] == "succeeded");
-  CHECK(s.journal(id).find("tok-SECRET-1") == std::string::npos);
+  CHECK(journal_of(s, id).find("tok-SECRET-1") == std::string::npos);
   CHECK(std::count_if(events.begin(), events.end(), [](const nlohmann::json& e) {
           return e["event"] == "step_finished" && e["step"] == "probe";
         }) == 1);
@@ -138,13 +121,13 @@ TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs
   CHECK(lines_of(s.file("one")) == 1);
   CHECK(lines_of(s.file("two")) == 2);  // started once before the kill, then again
   CHECK(lines_of(s.file("three")) == 1);
-  events_of(s.journal(s.runs()[0]));
+  events_of(journal_of(s, runs_of(s)[0]));
 }
 
 TEST_CASE("a torn last line in the journal is tolerated") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
-  std::string path = s.state + "/runs/" + s.runs()[0] + "/journal.jsonl";
+  std::string path = s.state + "/runs/" + runs_of(s)[0] + "/journal.jsonl";
   std::string text = read_file(path);
   rb::e2e::write_file(path, text + "{\"event\":\"step_fini");
   rb::e2e::write_file(s.out + "/fixed", "");
@@ -167,7 +150,7 @@ TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and c
   CHECK(approved.exit_code == 0);
   CHECK(fs::exists(s.out + "/after"));
   CHECK(lines_of(s.file("before")) == 0);  // touched once, empty file
-  auto events = events_of(s.journal(s.runs()[0]));
+  auto events = events_of(journal_of(s, runs_of(s)[0]));
   auto approval = std::find_if(events.begin(), events.end(),
                                [](const nlohmann::json& e) { return e["event"] == "approved"; });
   REQUIRE(approval != events.end());
@@ -182,7 +165,7 @@ TEST_CASE("--yes approvals are recorded too") {
   CHECK(
       s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}).exit_code ==
       0);
-  CHECK(s.journal(s.runs()[0]).find("\"how\":\"--yes\"") != std::string::npos);
+  CHECK(journal_of(s, runs_of(s)[0]).find("\"how\":\"--yes\"") != std::string::npos);
 }
 
 TEST_CASE(
@@ -192,13 +175,13 @@ TEST_CASE(
       {RUNBOOK_BIN, "run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "hold=true"},
       s.options());
   REQUIRE(wait_for_file(s.out + "/hold.pid", 20));
-  const std::string first_id = s.runs().at(0);
+  const std::string first_id = runs_of(s).at(0);
 
   auto refused = s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out});
   CHECK(refused.exit_code == 4);
   CHECK(refused.err.find("concurrency key 'deploy-web' is held by run " + first_id) !=
         std::string::npos);
-  CHECK(s.runs().size() == 1);  // the refused run left no record
+  CHECK(runs_of(s).size() == 1);  // the refused run left no record
 
   auto other_key =
       s.runbook({"run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "name=db"});
@@ -224,14 +207,14 @@ TEST_CASE("resume refuses a runbook file that changed, unless --force") {
   CHECK(refused.err.find("--force") != std::string::npos);
   auto forced = s.runbook({"resume", "--force"});
   CHECK(forced.exit_code == 0);
-  CHECK(s.journal(s.runs()[0]).find("\"forced\":true") != std::string::npos);
+  CHECK(journal_of(s, runs_of(s)[0]).find("\"forced\":true") != std::string::npos);
 }
 
 TEST_CASE("status exports: json, markdown, junit; history lists runs newest first") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
   s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out});
-  auto ids = s.runs();
+  auto ids = runs_of(s);
   REQUIRE(ids.size() == 2);
 
   auto json = nlohmann::json::parse(s.runbook({"status", ids[0], "--json"}).out);
@@ -265,8 +248,8 @@ TEST_CASE("no journal written by the tests holds a secret or a line that is not 
   s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=sekrit-TOKEN-77"});
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i",
              "token=sekrit-TOKEN-77"});
-  for (const auto& id : s.runs()) {
-    std::string j = s.journal(id);
+  for (const auto& id : runs_of(s)) {
+    std::string j = journal_of(s, id);
     CHECK(j.find("sekrit-TOKEN-77") == std::string::npos);
     events_of(j);
     for (const auto& e : fs::recursive_directory_iterator(s.state + "/runs/" + id)) {

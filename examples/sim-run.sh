@@ -19,7 +19,7 @@
 #
 # --scenario and --faults go to `sim init` (see `examples/sim/bin/sim scenarios`); --no-init
 # keeps the cluster as it is (e.g. to roll back after a failed upgrade). Everything else goes to
-# `runbook run`: --yes approves every confirm gate, --dry-run shows the plan, -i NAME=VALUE adds
+# `runbook run`: --yes approves every confirm gate, -i NAME=VALUE adds
 # or overrides an input. Without --yes each gate asks on the terminal; without a terminal the
 # run pauses (exit 3) and `examples/sim-run.sh resume --approve` continues it.
 #

@@ -155,8 +155,13 @@ void ConsoleReporter::step_restored(const std::string& path, const exec::StepRes
 
 void ConsoleReporter::message(const std::string& path, const std::string& text) {
   if (o_.verbosity == Verbosity::kQuiet && text.rfind("error:", 0) != 0) return;
-  std::string indent(2 * depth_of(path), ' ');
-  line(indent + "  " + text, text.rfind("error:", 0) == 0 ? err_ : out_);
+  const std::string indent = std::string(2 * depth_of(path), ' ') + "  ";
+  std::string indented = indent;
+  for (char c : text) {
+    indented += c;
+    if (c == '\n') indented += indent;
+  }
+  line(indented, text.rfind("error:", 0) == 0 ? err_ : out_);
 }
 
 void ConsoleReporter::waiting(const std::string& path, const std::string& what, Duration elapsed,

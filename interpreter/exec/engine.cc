@@ -179,7 +179,9 @@ StepStatus Engine::run_list(Frame& f, const std::vector<model::Step>& steps,
 
 void Engine::finish(Frame& f, const model::Step& step, const std::string& path,
                     const StepResult& r) {
-  if (!step.id.empty() && path.find('[') == std::string::npos) f.ctx.set_step(step.id, r);
+  // Inside a loop, steps.ID is the latest iteration's: a step in a looped group can read its
+  // sibling's result from the same iteration.
+  if (!step.id.empty()) f.ctx.set_step(step.id, r);
   s_.observer.step_finished(path, r);
 }
 

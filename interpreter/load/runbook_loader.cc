@@ -166,6 +166,8 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
     return nullptr;
   }
 
+  // Problems of the runbook as a whole (a missing key) point at its first key, past any comments.
+  const Location top_key = r.at(root, top);
   auto rb = std::make_shared<model::Runbook>();
   rb->source = file;
   rb->path = path;
@@ -173,7 +175,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
 
   const YAML::Node version = root["runbook"];
   if (!version.IsDefined()) {
-    diags_.error(top, "missing 'runbook: 1' (the format version)",
+    diags_.error(top_key, "missing 'runbook: 1' (the format version)",
                  "add 'runbook: 1' as the first line");
   } else {
     expr::Value v = r.scalar_value(version);
@@ -188,7 +190,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
 
   const YAML::Node name = root["name"];
   if (!name.IsDefined()) {
-    diags_.error(top, "missing 'name'", "add a name like 'name: mysql-k8s-rollback'");
+    diags_.error(top_key, "missing 'name'", "add a name like 'name: mysql-k8s-rollback'");
   } else if (auto s = r.read_string(name, "'name'", top)) {
     rb->name = {*s, r.at(name, top)};
     if (!valid_runbook_name(*s)) {
@@ -214,7 +216,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   StepLoader steps(*this, r, path);
   const YAML::Node s = root["steps"];
   if (!s.IsDefined()) {
-    diags_.error(top, "missing 'steps'", "a runbook needs at least one step under 'steps:'");
+    diags_.error(top_key, "missing 'steps'", "a runbook needs at least one step under 'steps:'");
   } else {
     rb->steps = steps.load_steps(s, "'steps'", top, 0);
     if (s.IsSequence() && s.size() == 0) {

@@ -98,10 +98,11 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
   };
   only_with("with", "include");
   only_with("message", "assert");
-  if (node["shell"].IsDefined() && step.action_name != "run" && step.action_name != "wait" &&
-      !step.action_name.empty()) {
-    d.error(r_.at(node["shell"], step.location),
-            "'shell' only goes with 'run', not with '" + step.action_name + "'");
+  if (node["shell"].IsDefined() && step.action_name != "run" && !step.action_name.empty()) {
+    d.error(
+        r_.at(node["shell"], step.location),
+        "'shell' only goes with 'run', not with '" + step.action_name + "'",
+        step.action_name == "wait" ? "put it inside the wait: wait: { run: ..., shell: sh }" : "");
   }
   load_modifiers(node, step, depth);
   return step;

@@ -354,3 +354,14 @@ TEST_CASE("log and sleep") {
         1);
   CHECK(h.clock.sleeps == std::vector<Duration>{Duration(60000)});
 }
+
+TEST_CASE("inside a looped group, steps.ID is this iteration's result") {
+  EngineHarness h;
+  h.runner.answer = [](const exec::CommandSpec& s) { return exited(0, script_of(s) + "\n"); };
+  auto st = h.run(kHead +
+                  "steps:\n  - id: each\n    for_each: [a, b]\n    steps:\n"
+                  "      - id: probe\n        run: probe-${{ item }}\n"
+                  "      - run: use ${{ steps.probe.output }}\n");
+  CHECK(st == exec::RunStatus::kSucceeded);
+  CHECK(h.runner.scripts() == Strings{"probe-a", "use probe-a", "probe-b", "use probe-b"});
+}

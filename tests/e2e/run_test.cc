@@ -97,7 +97,7 @@ TEST_CASE("a runbook with a typo runs nothing and says where") {
   auto r =
       run_runbook({"run", "tests/validate/bad/run-typo.yaml", "-i", "out=" + s.out}, s.options());
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("tests/validate/bad/run-typo.yaml:8:5: error: unknown key 'retyr' in step") ==
+  CHECK(r.err.find("tests/validate/bad/run-typo.yaml:9:5: error: unknown key 'retyr' in step") ==
         0);
   CHECK(r.err.find("hint: did you mean 'retry'?") != std::string::npos);
   CHECK_FALSE(s.has("ran"));

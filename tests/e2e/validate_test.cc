@@ -62,7 +62,8 @@ TEST_CASE("validate refuses each broken runbook with the exact diagnostics") {
 
 TEST_CASE("validate accepts every real runbook and example") {
   std::vector<std::string> files;
-  for (const char* dir : {"runbooks", "examples", "tests/validate/good", "tests/runbooks"}) {
+  for (const char* dir :
+       {"runbooks", "examples", "tests/validate/good", "tests/runbooks", "tests/schema/good"}) {
     auto more = yaml_files(dir, true);
     files.insert(files.end(), more.begin(), more.end());
   }
@@ -109,4 +110,17 @@ TEST_CASE("an unknown command is a usage error") {
 TEST_CASE("diagnostics are coloured only on request of a terminal, never with NO_COLOR") {
   auto r = run_runbook({"validate", "tests/validate/bad/many-errors.yaml"}, plain());
   CHECK(r.err.find('\033') == std::string::npos);
+}
+
+TEST_CASE("validate refuses every runbook the JSON Schema refuses") {
+  // tests/schema/bad holds structural mistakes the schema catches; the loader must agree.
+  std::vector<std::string> files = yaml_files("tests/schema/bad", false);
+  REQUIRE(files.size() >= 20);
+  for (const std::string& file : files) {
+    DYNAMIC_SECTION(file) {
+      auto r = run_runbook({"validate", file}, plain());
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find(": error: ") != std::string::npos);
+    }
+  }
 }

@@ -5,8 +5,8 @@ Usage:
   tests/schema/check_schema.py [-v] [FILE...]
 
 With FILEs: each must be accepted, except a file whose first line holds `# schema: reject`,
-which must be refused. Without FILEs: every runbook under runbooks/ and examples/ (not
-examples/sim/), tests/validate/good/ and tests/schema/good/ must be accepted, and every file in
+which must be refused. Without FILEs: every runbook under runbooks/, examples/ (not
+examples/sim/), tests/runbooks/, tests/validate/good/ and tests/schema/good/ must be accepted, and every file in
 tests/validate/bad/ and tests/schema/bad/ whose first line holds `# schema: reject` must be
 refused (the other bad files are for `runbook validate`: their faults are beyond a schema).
 
@@ -126,7 +126,7 @@ def default_targets():
             if rel.parts[:2] == ("examples", "sim"):
                 continue
             good.append(p)
-    for folder in ("tests/validate/good", "tests/schema/good"):
+    for folder in ("tests/validate/good", "tests/schema/good", "tests/runbooks"):
         good += sorted((ROOT / folder).glob("*.yaml"))
     for folder in ("tests/validate/bad", "tests/schema/bad"):
         bad += [p for p in sorted((ROOT / folder).glob("*.yaml")) if expects_reject(p)]

@@ -65,7 +65,7 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
   // Exactly one action.
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) continue;
-    const std::string& key = it->first.Scalar();
+    const std::string key = it->first.Scalar();
     bool is_action = false;
     for (const std::string& a : kActions) is_action = is_action || a == key;
     if (!is_action) continue;

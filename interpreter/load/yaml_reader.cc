@@ -57,7 +57,7 @@ void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string
                             std::string_view context) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
     if (!key.IsScalar()) {
       diags_.error(at(key),
                    "a key in " + std::string(context) + " must be a name, not " + kind(key));

@@ -185,6 +185,14 @@ void Engine::finish(Frame& f, const model::Step& step, const std::string& path,
   s_.observer.step_finished(path, r);
 }
 
+const StepResult* Engine::restore(Frame& f, const std::string& path) {
+  auto it = o_.replay.find(path);
+  if (it == o_.replay.end() || !it->second.ok()) return nullptr;
+  for (const auto& [name, value] : it->second.vars_set) f.ctx.set_var(name, value);
+  s_.observer.step_restored(path, it->second);
+  return &it->second;
+}
+
 std::optional<Duration> Engine::remaining() const {
   if (!deadline_) return std::nullopt;
   auto left = std::chrono::duration_cast<Duration>(*deadline_ - s_.clock.now());
@@ -193,12 +201,9 @@ std::optional<Duration> Engine::remaining() const {
 
 StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string& path,
                             const expr::Scope& scope) {
-  if (auto it = o_.replay.find(path); it != o_.replay.end() && it->second.ok()) {
-    const StepResult& r = it->second;
-    for (const auto& [name, value] : r.vars_set) f.ctx.set_var(name, value);
-    if (!step.id.empty()) f.ctx.set_step(step.id, r);
-    s_.observer.step_restored(path, r);
-    return r;
+  if (const StepResult* done = restore(f, path)) {
+    if (!step.id.empty()) f.ctx.set_step(step.id, *done);
+    return *done;
   }
   const SteadyTime start = s_.clock.now();
   const auto saved_deadline = deadline_;
@@ -242,10 +247,8 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
         loop.set(step.loop_var, items[i]);
         std::string item_path = path + "[" + std::to_string(i) + "]";
         StepResult ri;
-        if (auto it = o_.replay.find(item_path); it != o_.replay.end() && it->second.ok()) {
-          ri = it->second;
-          for (const auto& [name, value] : ri.vars_set) f.ctx.set_var(name, value);
-          s_.observer.step_restored(item_path, ri);
+        if (const StepResult* done = restore(f, item_path)) {
+          ri = *done;
         } else {
           const SteadyTime item_start = s_.clock.now();
           ri = run_iteration(f, step, item_path, loop);

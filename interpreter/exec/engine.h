@@ -79,6 +79,9 @@ class Engine {
   StepResult run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
                          const expr::Scope& scope);
   void finish(Frame& f, const model::Step& step, const std::string& path, const StepResult& r);
+  // A step (or loop item) that finished in an earlier attempt of this run: restores the vars it
+  // set and reports it. Null when it has to run.
+  const StepResult* restore(Frame& f, const std::string& path);
   std::optional<Duration> remaining() const;
 
   const model::Runbook& runbook_;

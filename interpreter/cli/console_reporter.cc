@@ -48,12 +48,16 @@ void ConsoleReporter::line(const std::string& text, std::FILE* to) {
 }
 
 void ConsoleReporter::header(const std::string& runbook, const std::string& run_id, bool resumed) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (o_.verbosity == Verbosity::kQuiet) return;
   line(paint(kBold, (resumed ? "resuming " : "running ") + runbook) +
        paint(kDim, "  run " + run_id));
 }
 
 void ConsoleReporter::step_started(const exec::StepStart& s) {
+  std::lock_guard<std::mutex> lock(mu_);
+  running_path_ = s.path;
+  running_since_ = last_activity_ = std::chrono::steady_clock::now();
   if (o_.verbosity == Verbosity::kQuiet) return;
   muted_path_ = s.poll && o_.verbosity != Verbosity::kVerbose ? s.path : "";
   if (s.attempt > 1 && o_.verbosity != Verbosity::kVerbose) return;
@@ -71,6 +75,8 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
 }
 
 void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::string_view chunk) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_activity_ = std::chrono::steady_clock::now();
   if (o_.verbosity == Verbosity::kQuiet || path == muted_path_) return;
   end_progress_line();
   std::FILE* f = is_stderr ? err_ : out_;
@@ -91,6 +97,8 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
 }
 
 void ConsoleReporter::step_finished(const std::string& path, const exec::StepResult& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (path == running_path_) running_path_.clear();
   const bool was_muted = path == muted_path_;
   if (was_muted) muted_path_.clear();
   for (bool& b : at_line_start_) {
@@ -146,6 +154,7 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
 }
 
 void ConsoleReporter::step_restored(const std::string& path, const exec::StepResult& r) {
+  std::lock_guard<std::mutex> lock(mu_);
   ++restored_;
   if (o_.verbosity == Verbosity::kQuiet) return;
   line(std::string(2 * depth_of(path), ' ') +
@@ -154,6 +163,7 @@ void ConsoleReporter::step_restored(const std::string& path, const exec::StepRes
 }
 
 void ConsoleReporter::message(const std::string& path, const std::string& text) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (o_.verbosity == Verbosity::kQuiet && text.rfind("error:", 0) != 0) return;
   const std::string indent = std::string(2 * depth_of(path), ' ') + "  ";
   std::string indented = indent;
@@ -166,6 +176,8 @@ void ConsoleReporter::message(const std::string& path, const std::string& text) 
 
 void ConsoleReporter::waiting(const std::string& path, const std::string& what, Duration elapsed,
                               Duration limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  last_activity_ = std::chrono::steady_clock::now();
   if (o_.verbosity == Verbosity::kQuiet) return;
   std::string text = std::string(2 * depth_of(path), ' ') + "  ... " + path + ": " + what + " (" +
                      format_elapsed(elapsed) + " of " + format_elapsed(limit) + ")";
@@ -181,12 +193,14 @@ void ConsoleReporter::waiting(const std::string& path, const std::string& what, 
 }
 
 void ConsoleReporter::approved(const exec::Approval& a) {
+  std::lock_guard<std::mutex> lock(mu_);
   if (o_.verbosity == Verbosity::kQuiet) return;
   line("  approved " + a.step + " by " + a.user + " (" + a.how + ")" +
        (a.reason.empty() ? "" : ": " + a.reason));
 }
 
 void ConsoleReporter::run_finished(exec::RunStatus s) {
+  std::lock_guard<std::mutex> lock(mu_);
   auto elapsed = std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - start_);
   std::string counts = std::to_string(ran_) + " ok, " + std::to_string(skipped_) + " skipped, " +
                        std::to_string(failed_) + " failed";
@@ -197,6 +211,39 @@ void ConsoleReporter::run_finished(exec::RunStatus s) {
   std::string text = paint(color, std::string("run ") + exec::run_status_name(s)) + ": " + counts +
                      " in " + format_elapsed(elapsed);
   line(text, s == exec::RunStatus::kSucceeded || s == exec::RunStatus::kPaused ? out_ : err_);
+}
+
+void ConsoleReporter::tick(std::chrono::steady_clock::time_point now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!o_.terminal || o_.verbosity == Verbosity::kQuiet || running_path_.empty()) return;
+  if (now - last_activity_ < std::chrono::seconds(2)) return;
+  auto running = std::chrono::duration_cast<Duration>(now - running_since_);
+  end_progress_line();
+  std::string text = std::string(2 * depth_of(running_path_), ' ') + "  ... " + running_path_ +
+                     ": running for " + format_elapsed(running);
+  std::fputs(paint(kDim, text).c_str(), out_);
+  std::fflush(out_);
+  progress_line_open_ = true;
+}
+
+ProgressTicker::ProgressTicker(ConsoleReporter& reporter) : reporter_(reporter) {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      lock.unlock();
+      reporter_.tick(std::chrono::steady_clock::now());
+      lock.lock();
+    }
+  });
+}
+
+ProgressTicker::~ProgressTicker() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  stop_cv_.notify_one();
+  thread_.join();
 }
 
 }  // namespace rb::cli

@@ -2,8 +2,11 @@
 // Prints a run as it happens: a line per step (started, succeeded in 1.2s, failed with exit 7,
 // skipped because ...), the steps' own output, what a wait is waiting for, and a summary.
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "exec/run_observer.h"
 
@@ -32,6 +35,10 @@ class ConsoleReporter : public exec::RunObserver {
   void approved(const exec::Approval& a) override;
   void run_finished(exec::RunStatus s) override;
 
+  // On a terminal, a step that has been quiet for 2s or more gets one line, updated in place,
+  // saying what runs and for how long. Called about once a second by a ProgressTicker.
+  void tick(std::chrono::steady_clock::time_point now);
+
  private:
   std::string paint(const char* color, const std::string& text) const;
   void end_progress_line();
@@ -45,7 +52,28 @@ class ConsoleReporter : public exec::RunObserver {
   bool at_line_start_[2] = {true, true};
   std::string last_wait_path_;
   std::string muted_path_;  // a wait polling: its output is held back unless --verbose
+  // The step running now, for tick(): since when, and when it last showed a sign of life.
+  std::string running_path_;
+  std::chrono::steady_clock::time_point running_since_, last_activity_;
+  // The engine reports from the main thread and the ticker from its own: one writer at a time.
+  std::mutex mu_;
   int ran_ = 0, skipped_ = 0, failed_ = 0, restored_ = 0;
+};
+
+// Calls ConsoleReporter::tick about once a second on a thread of its own, while it lives.
+class ProgressTicker {
+ public:
+  explicit ProgressTicker(ConsoleReporter& reporter);
+  ~ProgressTicker();
+  ProgressTicker(const ProgressTicker&) = delete;
+  ProgressTicker& operator=(const ProgressTicker&) = delete;
+
+ private:
+  ConsoleReporter& reporter_;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace rb::cli

@@ -97,7 +97,11 @@ int run_session(const RunSession& s) {
   exec::Engine engine(*s.runbook,
                       exec::EngineServices{runner, observers, clock, approver, *s.masker},
                       std::move(options));
-  switch (engine.run(s.inputs)) {
+  std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
+  if (s.console.terminal) ticker.emplace(reporter);
+  exec::RunStatus status = engine.run(s.inputs);
+  ticker.reset();
+  switch (status) {
     case exec::RunStatus::kSucceeded:
       return kExitOk;
     case exec::RunStatus::kFailed:

@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/console_reporter.h"
+
+using rb::cli::ConsoleOptions;
+using rb::cli::ConsoleReporter;
+using rb::cli::Verbosity;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// A reporter writing to a temporary file, read back as text.
+struct Captured {
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  ~Captured() {
+    std::fclose(out);
+    std::fclose(err);
+  }
+  static std::string read(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    return text;
+  }
+};
+
+ConsoleOptions terminal() {
+  ConsoleOptions o;
+  o.terminal = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("on a terminal, a step quiet for 2s gets a line saying how long it has run") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, terminal());
+  auto start = Clock::now();
+  r.step_started(rb::exec::StepStart{"refresh", "Refresh", "juju refresh app", 1});
+  r.tick(start);  // too early: nothing
+  CHECK(Captured::read(c.out).find("running for") == std::string::npos);
+  r.tick(start + std::chrono::seconds(5));
+  std::string text = Captured::read(c.out);
+  CHECK(text.find("... refresh: running for 5.0s") != std::string::npos);
+  rb::exec::StepResult done;
+  r.step_finished("refresh", done);
+  r.tick(start + std::chrono::seconds(9));  // nothing runs: no new line
+  CHECK(Captured::read(c.out).find("running for 9") == std::string::npos);
+}
+
+TEST_CASE("output counts as a sign of life; no progress line off a terminal or when quiet") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, terminal());
+  r.step_started(rb::exec::StepStart{"s", "", "x", 1});
+  r.step_output("s", false, "working\n");
+  r.tick(Clock::now() + std::chrono::milliseconds(500));
+  CHECK(Captured::read(c.out).find("running for") == std::string::npos);
+
+  Captured plain;
+  ConsoleReporter p(plain.out, plain.err, ConsoleOptions{});
+  p.step_started(rb::exec::StepStart{"s", "", "x", 1});
+  p.tick(Clock::now() + std::chrono::seconds(10));
+  CHECK(Captured::read(plain.out).find("running for") == std::string::npos);
+
+  Captured quiet;
+  ConsoleOptions q = terminal();
+  q.verbosity = Verbosity::kQuiet;
+  ConsoleReporter qr(quiet.out, quiet.err, q);
+  qr.step_started(rb::exec::StepStart{"s", "", "x", 1});
+  qr.tick(Clock::now() + std::chrono::seconds(10));
+  CHECK(Captured::read(quiet.out).empty());
+}
+
+TEST_CASE("the ticker thread starts and stops cleanly") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, terminal());
+  { rb::cli::ProgressTicker ticker(r); }
+  SUCCEED();
+}
+
+TEST_CASE("step lines: ok, skipped with its reason, failed with its error") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, ConsoleOptions{});
+  rb::exec::StepResult ok;
+  ok.duration_ms = 1200;
+  r.step_finished("a", ok);
+  rb::exec::StepResult skipped;
+  skipped.status = rb::exec::StepStatus::kSkipped;
+  skipped.reason = "if: x is false";
+  r.step_finished("b", skipped);
+  rb::exec::StepResult failed;
+  failed.status = rb::exec::StepStatus::kFailed;
+  failed.error = "exited with 7";
+  failed.attempts = 3;
+  r.step_finished("c", failed);
+  std::string out = Captured::read(c.out), err = Captured::read(c.err);
+  CHECK(out.find("ok a (1.2s)") != std::string::npos);
+  CHECK(out.find("skipped b: if: x is false") != std::string::npos);
+  CHECK(err.find("FAILED c: exited with 7 after 3 attempts") != std::string::npos);
+}

@@ -388,9 +388,9 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
         [&](const auto& a) -> StepResult {
           using T = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<T, model::CommandAction>) {
-            return run_command(f, step, a.command, path, scope, attempt, remaining());
+            return run_command(f, step, a.command, path, title, scope, attempt, remaining());
           } else if constexpr (std::is_same_v<T, model::WaitAction>) {
-            return run_wait(f, step, a, path, scope);
+            return run_wait(f, step, a, path, title, scope);
           } else if constexpr (std::is_same_v<T, model::ConfirmAction>) {
             return run_confirm(a, path, scope);
           } else if constexpr (std::is_same_v<T, model::IncludeAction>) {
@@ -459,11 +459,10 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
 }
 
 StepResult Engine::run_command(Frame& f, const model::Step& step, const model::Command& command,
-                               const std::string& path, const expr::Scope& scope, int attempt,
+                               const std::string& path, const std::string& title,
+                               const expr::Scope& scope, int attempt,
                                std::optional<Duration> timeout) {
   RenderedCommand rc = render_command(command, scope);
-  std::string title =
-      step.name ? s_.masker.mask(expr::render_text(*step.name, scope)) : step.action_name;
   s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
                                      std::holds_alternative<model::WaitAction>(step.action)});
 
@@ -538,7 +537,8 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
 }
 
 StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::WaitAction& w,
-                            const std::string& path, const expr::Scope& scope) {
+                            const std::string& path, const std::string& title,
+                            const expr::Scope& scope) {
   const SteadyTime start = s_.clock.now();
   Duration limit = w.timeout;
   if (auto left = remaining(); left && *left < limit) limit = *left;
@@ -546,7 +546,7 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
   for (int poll = 1;; ++poll) {
     Duration elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
     Duration left = std::max(Duration(1), limit - elapsed);
-    r = run_command(f, step, w.command, path, scope, poll, left);
+    r = run_command(f, step, w.command, path, title, scope, poll, left);
     r.attempts = poll;
     if (r.status == StepStatus::kInterrupted) return r;
     // A poll's own failure does not fail the wait: the condition decides.

@@ -69,11 +69,12 @@ class Engine {
                             const expr::Scope& scope);
   StepResult run_action(Frame& f, const model::Step& step, const std::string& path,
                         const expr::Scope& scope, int attempt);
+  // `title`: the step's rendered name (masked), rendered once per attempt by run_action.
   StepResult run_command(Frame& f, const model::Step& step, const model::Command& command,
-                         const std::string& path, const expr::Scope& scope, int attempt,
-                         std::optional<Duration> timeout);
+                         const std::string& path, const std::string& title,
+                         const expr::Scope& scope, int attempt, std::optional<Duration> timeout);
   StepResult run_wait(Frame& f, const model::Step& step, const model::WaitAction& w,
-                      const std::string& path, const expr::Scope& scope);
+                      const std::string& path, const std::string& title, const expr::Scope& scope);
   StepResult run_confirm(const model::ConfirmAction& c, const std::string& path,
                          const expr::Scope& scope);
   StepResult run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,

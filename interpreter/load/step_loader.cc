@@ -27,9 +27,13 @@ bool valid_step_id(const std::string& s) {
   return true;
 }
 
-std::vector<std::string> all_keys() {
-  std::vector<std::string> keys = kActions;
-  keys.insert(keys.end(), kModifiers.begin(), kModifiers.end());
+// Every key a step may have, built once (the loader checks each step's keys against it).
+const std::vector<std::string>& all_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k = kActions;
+    k.insert(k.end(), kModifiers.begin(), kModifiers.end());
+    return k;
+  }();
   return keys;
 }
 

@@ -223,7 +223,7 @@ class RunbookChecker {
       if (!child.find_input(w.name)) {
         std::string hint = did_you_mean(w.name, names);
         diags_.error(w.location, "'" + inc.path.value + "' has no input '" + w.name + "'",
-                     hint.empty() ? "its inputs are: " + join(names) : hint,
+                     hint.empty() ? "its inputs are: " + join_names(names) : hint,
                      static_cast<int>(w.name.size()));
       }
     }
@@ -236,13 +236,6 @@ class RunbookChecker {
       }
     }
     if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_).run();
-  }
-
-  static std::string join(const std::vector<std::string>& v) {
-    if (v.empty()) return "(none)";
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-    return out;
   }
 
   void check_command(const model::Command& c, const NameTree& scope) {

@@ -25,12 +25,6 @@ std::string shown(const expr::Value& v) {
   return "'" + t + "'";
 }
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 }  // namespace
 
 std::optional<expr::Value> convert_input(model::InputType type, const expr::Value& raw,
@@ -159,9 +153,10 @@ std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Ma
     if (rb.find_input(name) == nullptr) {
       std::string hint = did_you_mean(name, names);
       found.push_back("unknown input '" + name + "'" +
-                      (hint.empty() ? std::string(names.empty() ? "; this runbook takes no inputs"
-                                                                : "; inputs are: " + join(names))
-                                    : "; " + hint));
+                      (hint.empty()
+                           ? std::string(names.empty() ? "; this runbook takes no inputs"
+                                                       : "; inputs are: " + join_names(names))
+                           : "; " + hint));
     }
   }
   for (const model::InputSpec& spec : rb.inputs) {

@@ -73,10 +73,7 @@ void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string
     for (const std::string& a : allowed) known = known || a == name;
     if (!known) {
       std::string hint = did_you_mean(name, allowed);
-      if (hint.empty()) {
-        hint = "known keys: ";
-        for (size_t i = 0; i < allowed.size(); ++i) hint += (i ? ", " : "") + allowed[i];
-      }
+      if (hint.empty()) hint = "known keys: " + join_names(allowed);
       diags_.error(at(key), "unknown key '" + name + "' in " + std::string(context), hint,
                    width(key));
     }

@@ -32,38 +32,39 @@ int run_session(const RunSession& s) {
   exec::ObserverList observers;
   observers.add(&reporter);
 
-  // The concurrency key first: a refused run leaves no trace but its message.
+  // The folder is only created once the locks are taken: a refused run leaves no trace.
+  const std::string run_dir = run_dir_path(s.state_dir, s.run_id);
+  options.log_dir = run_dir + "/logs";
+  exec::Engine engine(*s.runbook,
+                      exec::EngineServices{runner, observers, clock, approver, *s.masker},
+                      std::move(options));
+
   std::string holder, error;
+  std::string key;
+  try {
+    key = engine.concurrency_key(s.inputs);
+  } catch (const expr::EvalError& e) {
+    std::fprintf(stderr, "%s: error: in concurrency: %s\n", e.location().str().c_str(),
+                 e.message().c_str());
+    return kExitUsage;
+  }
   std::optional<record::RunLock> key_lock;
-  {
-    exec::Engine probe(
-        *s.runbook, exec::EngineServices{runner, observers, clock, approver, *s.masker}, options);
-    std::string key;
-    try {
-      key = probe.concurrency_key(s.inputs);
-    } catch (const expr::EvalError& e) {
-      std::fprintf(stderr, "%s: error: in concurrency: %s\n", e.location().str().c_str(),
-                   e.message().c_str());
-      return kExitUsage;
-    }
-    if (!key.empty()) {
-      key_lock = record::RunLock::acquire(s.state_dir, key, s.run_id, &holder, &error);
-      if (!key_lock) {
-        if (!error.empty()) {
-          spdlog::error("{}", error);
-          return kExitFailed;
-        }
-        spdlog::error(
-            "concurrency key '{}' is held by {}; refusing to start (wait for that run to finish: "
-            "runbook status)",
-            s.masker->mask(key), holder);
-        return kExitLocked;
+  if (!key.empty()) {
+    key_lock = record::RunLock::acquire(s.state_dir, key, s.run_id, &holder, &error);
+    if (!key_lock) {
+      if (!error.empty()) {
+        spdlog::error("{}", error);
+        return kExitFailed;
       }
+      spdlog::error(
+          "concurrency key '{}' is held by {}; refusing to start (wait for that run to finish: "
+          "runbook status)",
+          s.masker->mask(key), holder);
+      return kExitLocked;
     }
   }
 
-  std::string run_dir;
-  if (!make_run_dir(s.state_dir, s.run_id, &run_dir, &error)) {
+  if (!make_run_dir(s.state_dir, s.run_id, &error)) {
     spdlog::error("{}", error);
     return kExitFailed;
   }
@@ -76,7 +77,6 @@ int run_session(const RunSession& s) {
     spdlog::error("run {} is still going: {} holds it", s.run_id, holder);
     return kExitLocked;
   }
-  options.log_dir = run_dir + "/logs";
   std::optional<record::JournalWriter> journal;
   try {
     journal.emplace(run_dir + "/journal.jsonl");
@@ -91,12 +91,9 @@ int run_session(const RunSession& s) {
   }
   observers.add(&*journal);
 
-  spdlog::debug("journal: {}/journal.jsonl; step logs: {}", run_dir, options.log_dir);
+  spdlog::debug("journal: {}/journal.jsonl; step logs: {}/logs", run_dir, run_dir);
   exec::install_interrupt_handlers();
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
-  exec::Engine engine(*s.runbook,
-                      exec::EngineServices{runner, observers, clock, approver, *s.masker},
-                      std::move(options));
   std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
   if (s.console.terminal) ticker.emplace(reporter);
   exec::RunStatus status = engine.run(s.inputs);

@@ -151,8 +151,7 @@ std::string new_run_id() {
   return std::string(stamp) + suffix;
 }
 
-bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* run_dir,
-                  std::string* error) {
+bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* error) {
   std::string path;
   for (const std::string& part : {state_dir, std::string("runs"), run_id, std::string("logs")}) {
     path = path.empty() ? part : path + "/" + part;
@@ -162,8 +161,11 @@ bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::
       return false;
     }
   }
-  *run_dir = state_dir + "/runs/" + run_id;
   return true;
+}
+
+std::string run_dir_path(const std::string& state_dir, const std::string& run_id) {
+  return state_dir + "/runs/" + run_id;
 }
 
 }  // namespace rb::cli

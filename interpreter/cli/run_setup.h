@@ -39,8 +39,9 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
 std::string state_dir_from(const std::string& flag);
 // A run id that sorts by time: 20261123-212501123-3f9a (date, time, milliseconds, random).
 std::string new_run_id();
-// Creates STATE_DIR/runs/RUN_ID/logs with owner-only permissions.
-bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* run_dir,
-                  std::string* error);
+// STATE_DIR/runs/RUN_ID, whether or not it exists yet.
+std::string run_dir_path(const std::string& state_dir, const std::string& run_id);
+// Creates run_dir_path(...)/logs with owner-only permissions.
+bool make_run_dir(const std::string& state_dir, const std::string& run_id, std::string* error);
 
 }  // namespace rb::cli

@@ -65,7 +65,7 @@ int run_resume(const ResumeOptions& o) {
   }
 
   // Inputs: as recorded, except secrets, which were never stored and must be given again.
-  exec::SecretMasker masker;
+  command::SecretMasker masker;
   expr::Map recorded = record->inputs;
   for (const model::InputSpec& spec : rb.inputs) {
     if (spec.secret) recorded.erase(spec.name);  // stored masked, never in clear

@@ -31,7 +31,7 @@ int run_run(const RunOptions& o) {
   if (!c.ok()) return kExitUsage;
   const model::Runbook& rb = *c.runbook;
 
-  exec::SecretMasker masker;
+  command::SecretMasker masker;
   std::vector<std::string> secrets_given;
   auto inputs = resolve_cli_inputs(rb, o.inputs, masker, &secrets_given);
   if (!inputs) return kExitUsage;

@@ -15,7 +15,7 @@ namespace rb::cli {
 struct RunSession {
   const model::Runbook* runbook = nullptr;
   expr::Map inputs;
-  exec::SecretMasker* masker = nullptr;
+  command::SecretMasker* masker = nullptr;
   std::string state_dir;
   std::string run_id;
   bool resuming = false;

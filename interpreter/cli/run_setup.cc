@@ -51,7 +51,7 @@ std::optional<expr::Map> read_given(const InputArgs& args) {
 }
 
 std::optional<expr::Map> resolve_given(const model::Runbook& rb, const expr::Map& given,
-                                       exec::SecretMasker& masker) {
+                                       command::SecretMasker& masker) {
   // Mask secrets as given, before anything can print them (even in an error).
   for (const model::InputSpec& spec : rb.inputs) {
     if (!spec.secret) continue;
@@ -72,7 +72,7 @@ std::optional<expr::Map> resolve_given(const model::Runbook& rb, const expr::Map
 }  // namespace
 
 std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
-                                            exec::SecretMasker& masker,
+                                            command::SecretMasker& masker,
                                             std::vector<std::string>* secrets_given) {
   auto given = read_given(args);
   if (!given) return std::nullopt;
@@ -88,7 +88,7 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
                                                  const expr::Map& recorded,
                                                  const std::vector<std::string>& secrets,
                                                  const InputArgs& args,
-                                                 exec::SecretMasker& masker) {
+                                                 command::SecretMasker& masker) {
   auto given = read_given(args);
   if (!given) return std::nullopt;
   bool bad = false;

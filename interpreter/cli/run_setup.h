@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "cli/console_reporter.h"
-#include "exec/secret_masker.h"
+#include "command/secret_masker.h"
 #include "expr/value.h"
 #include "load/model.h"
 
@@ -24,7 +24,7 @@ void add_input_options(CLI::App& cmd, InputArgs& args);
 // secret values to the masker. Prints each problem to stderr and returns nullopt on any.
 // `secrets_given`, when not null, receives the secret inputs the user gave (not defaulted).
 std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const InputArgs& args,
-                                            exec::SecretMasker& masker,
+                                            command::SecretMasker& masker,
                                             std::vector<std::string>* secrets_given = nullptr);
 
 // Console settings from --quiet/--verbose and whether stdout is a terminal.
@@ -34,7 +34,8 @@ ConsoleOptions console_options(bool quiet, bool verbose);
 std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
                                                  const expr::Map& recorded,
                                                  const std::vector<std::string>& secrets,
-                                                 const InputArgs& args, exec::SecretMasker& masker);
+                                                 const InputArgs& args,
+                                                 command::SecretMasker& masker);
 // --state-dir, else $RUNBOOK_STATE_DIR, else .runbook
 std::string state_dir_from(const std::string& flag);
 // A run id that sorts by time: 20261123-212501123-3f9a (date, time, milliseconds, random).

@@ -5,9 +5,9 @@
 #include <fstream>
 
 #include "check/step_graph.h"
-#include "exec/command_render.h"
+#include "command/command_render.h"
+#include "command/output_capture.h"
 #include "exec/interrupt.h"
-#include "exec/output_capture.h"
 #include "exec/run_context.h"
 #include "exec/stream_forwarder.h"
 #include "expr/evaluate.h"
@@ -59,17 +59,17 @@ void bind_own_result(expr::MapScope& scope, const StepResult& r) {
             r.exit_code >= 0 ? expr::Value(static_cast<int64_t>(r.exit_code)) : expr::Value());
 }
 
-std::string describe_exit(const CommandResult& res) {
+std::string describe_exit(const command::CommandResult& res) {
   switch (res.outcome) {
-    case CommandResult::Outcome::kExited:
+    case command::CommandResult::Outcome::kExited:
       return "exited with " + std::to_string(res.exit_code);
-    case CommandResult::Outcome::kSignaled:
+    case command::CommandResult::Outcome::kSignaled:
       return "killed by signal " + std::to_string(res.signal);
-    case CommandResult::Outcome::kTimedOut:
+    case command::CommandResult::Outcome::kTimedOut:
       return "timed out";
-    case CommandResult::Outcome::kInterrupted:
+    case command::CommandResult::Outcome::kInterrupted:
       return "interrupted";
-    case CommandResult::Outcome::kSpawnFailed:
+    case command::CommandResult::Outcome::kSpawnFailed:
       return res.error;
   }
   return "failed";
@@ -462,11 +462,11 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                                const std::string& path, const std::string& title,
                                const expr::Scope& scope, int attempt,
                                std::optional<Duration> timeout) {
-  RenderedCommand rc = render_command(command, scope);
+  command::RenderedCommand rc = command::render_command(command, scope);
   s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
                                      std::holds_alternative<model::WaitAction>(step.action)});
 
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = std::move(rc.argv);
   spec.env = f.env;
   for (const model::NamedTemplate& e : step.env) {
@@ -486,26 +486,26 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
     log_path = o_.log_dir + "/" + file + ".log";
   }
   StreamForwarder forward(path, s_.observer, s_.masker, log_path);
-  CommandResult res = s_.runner.run(spec, &forward);
+  command::CommandResult res = s_.runner.run(spec, &forward);
   forward.flush();
 
   StepResult r;
-  r.exit_code = res.outcome == CommandResult::Outcome::kSpawnFailed ? -1 : res.exit_code;
+  r.exit_code = res.outcome == command::CommandResult::Outcome::kSpawnFailed ? -1 : res.exit_code;
   r.stdout_tail = s_.masker.mask(res.stdout_tail);
   r.stderr_tail = s_.masker.mask(res.stderr_tail);
   switch (res.outcome) {
-    case CommandResult::Outcome::kExited:
+    case command::CommandResult::Outcome::kExited:
       if (res.exit_code != 0) {
         r.status = StepStatus::kFailed;
         r.error = describe_exit(res);
       }
       break;
-    case CommandResult::Outcome::kSignaled:
-    case CommandResult::Outcome::kSpawnFailed:
+    case command::CommandResult::Outcome::kSignaled:
+    case command::CommandResult::Outcome::kSpawnFailed:
       r.status = StepStatus::kFailed;
       r.error = s_.masker.mask(describe_exit(res));
       break;
-    case CommandResult::Outcome::kTimedOut:
+    case command::CommandResult::Outcome::kTimedOut:
       r.status = StepStatus::kTimedOut;
       // Name the limit as the runbook wrote it, not what was left of it when the command began.
       r.error =
@@ -514,7 +514,7 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                               ? step.timeout->value
                               : timeout.value_or(Duration(0)));
       break;
-    case CommandResult::Outcome::kInterrupted:
+    case command::CommandResult::Outcome::kInterrupted:
       r.status = StepStatus::kInterrupted;
       r.error = "interrupted";
       break;
@@ -527,7 +527,7 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                 " KiB, too large to capture as " + model::capture_name(step.capture);
     }
     r.output = expr::Value();
-  } else if (auto v = capture_output(step.capture, r.stdout_tail, &why)) {
+  } else if (auto v = command::capture_output(step.capture, r.stdout_tail, &why)) {
     r.output = std::move(*v);
   } else if (r.status == StepStatus::kSucceeded) {
     r.status = StepStatus::kFailed;
@@ -553,7 +553,8 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
     bool command_timed_out = r.status == StepStatus::kTimedOut;
     if (r.status == StepStatus::kFailed && r.output.is_null()) {
       std::string ignored;
-      if (auto v = capture_output(model::Capture::kText, r.stdout_tail, &ignored)) r.output = *v;
+      if (auto v = command::capture_output(model::Capture::kText, r.stdout_tail, &ignored))
+        r.output = *v;
     }
     expr::MapScope own(&scope);
     bind_own_result(own, r);

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "command/command_runner.h"
+#include "command/secret_masker.h"
 #include "exec/approver.h"
 #include "exec/clock.h"
-#include "exec/command_runner.h"
 #include "exec/run_observer.h"
-#include "exec/secret_masker.h"
 #include "exec/step_result.h"
 #include "expr/scope.h"
 #include "load/model.h"
@@ -21,11 +21,11 @@
 namespace rb::exec {
 
 struct EngineServices {
-  CommandRunner& runner;
+  command::CommandRunner& runner;
   RunObserver& observer;
   Clock& clock;
   Approver& approver;
-  SecretMasker& masker;
+  command::SecretMasker& masker;
 };
 
 struct EngineOptions {

@@ -26,7 +26,7 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 using TimePoint = SteadyClock::time_point;
-using Outcome = CommandResult::Outcome;
+using Outcome = command::CommandResult::Outcome;
 
 constexpr size_t kChunkBytes = 64 * 1024;
 // Once the direct child has exited, how long what it left in the background may keep the pipes.
@@ -136,7 +136,7 @@ bool is_executable_file(const std::string& path, bool* denied) {
 
 // execvp's search, but in the step's PATH rather than runbook's own. Relative PATH entries are
 // taken from the step's cwd, as they would be in the child.
-std::optional<std::string> find_program(const CommandSpec& spec, std::string* error) {
+std::optional<std::string> find_program(const command::CommandSpec& spec, std::string* error) {
   const std::string& name = spec.argv[0];
   if (name.find('/') != std::string::npos) return name;  // spawn reports what is wrong with it
   const std::string_view path = env_value(spec.env, "PATH").value_or("/bin:/usr/bin");
@@ -157,7 +157,8 @@ std::optional<std::string> find_program(const CommandSpec& spec, std::string* er
 }
 
 // Starts `program`; returns 0 or an errno (posix_spawn reports exec failures too).
-int spawn(const CommandSpec& spec, const std::string& program, int out_w, int err_w, pid_t* pid) {
+int spawn(const command::CommandSpec& spec, const std::string& program, int out_w, int err_w,
+          pid_t* pid) {
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   if (int rc = posix_spawn_file_actions_init(&actions)) return rc;
@@ -207,15 +208,16 @@ int spawn(const CommandSpec& spec, const std::string& program, int out_w, int er
 // One running command, from spawn until nothing of it is left.
 class Supervision {
  public:
-  Supervision(const CommandSpec& spec, OutputListener* listener, pid_t pid, Fd out, Fd err, Fd log)
+  Supervision(const command::CommandSpec& spec, command::OutputListener* listener, pid_t pid,
+              Fd out, Fd err, Fd log)
       : spec_(spec),
         listener_(listener),
         pid_(pid),
         own_group_(!spec.interactive),
         pidfd_(open_pidfd(pid)),  // without it, the loop polls waitpid
         log_(std::move(log)),
-        pipes_{Pipe{std::move(out), Stream::kStdout, TailBuffer(spec.tail_bytes)},
-               Pipe{std::move(err), Stream::kStderr, TailBuffer(spec.tail_bytes)}},
+        pipes_{Pipe{std::move(out), command::Stream::kStdout, TailBuffer(spec.tail_bytes)},
+               Pipe{std::move(err), command::Stream::kStderr, TailBuffer(spec.tail_bytes)}},
         buf_(kChunkBytes) {}
 
   // Should wait() not finish (a listener threw), nothing is left running.
@@ -223,12 +225,12 @@ class Supervision {
     if (!done_) kill_group();
   }
 
-  CommandResult wait(TimePoint start);
+  command::CommandResult wait(TimePoint start);
 
  private:
   struct Pipe {
     Fd fd;
-    Stream stream;
+    command::Stream stream;
     TailBuffer tail;
   };
   enum class Stop { kNone, kTimedOut, kInterrupted };
@@ -242,10 +244,10 @@ class Supervision {
   void reap();
   void signal_group(int sig);
   void kill_group();
-  CommandResult result(Stop stop);
+  command::CommandResult result(Stop stop);
 
-  const CommandSpec& spec_;
-  OutputListener* const listener_;
+  const command::CommandSpec& spec_;
+  command::OutputListener* const listener_;
   const pid_t pid_;
   const bool own_group_;  // pid_ leads a process group of its own
   Fd pidfd_;
@@ -259,7 +261,7 @@ class Supervision {
   int status_ = 0;
 };
 
-CommandResult Supervision::wait(TimePoint start) {
+command::CommandResult Supervision::wait(TimePoint start) {
   std::optional<TimePoint> deadline;
   if (spec_.timeout) deadline = later(start, *spec_.timeout);
   const int interrupt = interrupt_fd();
@@ -427,8 +429,8 @@ void Supervision::kill_group() {
   }
 }
 
-CommandResult Supervision::result(Stop stop) {
-  CommandResult r;
+command::CommandResult Supervision::result(Stop stop) {
+  command::CommandResult r;
   if (lost_) {
     r.outcome = Outcome::kExited;
     error_ = "lost track of process " + std::to_string(pid_) + " (reaped elsewhere)";
@@ -483,9 +485,10 @@ ProcessRunner::ProcessRunner() {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
 }
 
-CommandResult ProcessRunner::run(const CommandSpec& spec, OutputListener* listener) {
+command::CommandResult ProcessRunner::run(const command::CommandSpec& spec,
+                                          command::OutputListener* listener) {
   const TimePoint start = SteadyClock::now();
-  CommandResult result;
+  command::CommandResult result;
   auto not_run = [&](Outcome outcome, std::string error) {
     result.outcome = outcome;
     result.error = std::move(error);

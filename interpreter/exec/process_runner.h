@@ -1,5 +1,5 @@
 #pragma once
-// The CommandRunner that really runs processes (POSIX, Linux-first).
+// The command::CommandRunner that really runs processes (POSIX, Linux-first).
 //
 // Each command is started with posix_spawn as the leader of a new process group, stdin on
 // /dev/null, default signal dispositions and an empty signal mask. One poll loop reads stdout
@@ -16,14 +16,15 @@
 // The constructor makes this process a child subreaper (Linux prctl), so group members
 // orphaned by the step's exit are re-parented to runbook and reaped when the group is killed:
 // after run() returns from a kill, no process of the group exists, not even as a zombie.
-#include "exec/command_runner.h"
+#include "command/command_runner.h"
 
 namespace rb::exec {
 
-class ProcessRunner : public CommandRunner {
+class ProcessRunner : public command::CommandRunner {
  public:
   ProcessRunner();
-  CommandResult run(const CommandSpec& spec, OutputListener* listener) override;
+  command::CommandResult run(const command::CommandSpec& spec,
+                             command::OutputListener* listener) override;
 };
 
 }  // namespace rb::exec

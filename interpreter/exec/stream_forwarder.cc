@@ -9,7 +9,7 @@ constexpr size_t kMaxPending = 64 * 1024;
 }
 
 StreamForwarder::StreamForwarder(std::string path, RunObserver& observer,
-                                 const SecretMasker& masker, const std::string& log_path)
+                                 const command::SecretMasker& masker, const std::string& log_path)
     : path_(std::move(path)), observer_(observer), masker_(masker) {
   if (!log_path.empty()) {
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -22,8 +22,8 @@ StreamForwarder::~StreamForwarder() {
   if (log_ != nullptr) std::fclose(log_);
 }
 
-void StreamForwarder::on_output(Stream stream, std::string_view chunk) {
-  const bool is_stderr = stream == Stream::kStderr;
+void StreamForwarder::on_output(command::Stream stream, std::string_view chunk) {
+  const bool is_stderr = stream == command::Stream::kStderr;
   std::string& pending = pending_[is_stderr ? 1 : 0];
   if (masker_.empty() && pending.empty()) {
     // Nothing to mask: pass whole chunks on at once (the common, fast case).

@@ -7,21 +7,21 @@
 #include <string>
 #include <string_view>
 
-#include "exec/command_runner.h"
+#include "command/command_runner.h"
+#include "command/secret_masker.h"
 #include "exec/run_observer.h"
-#include "exec/secret_masker.h"
 
 namespace rb::exec {
 
-class StreamForwarder : public OutputListener {
+class StreamForwarder : public command::OutputListener {
  public:
-  StreamForwarder(std::string path, RunObserver& observer, const SecretMasker& masker,
+  StreamForwarder(std::string path, RunObserver& observer, const command::SecretMasker& masker,
                   const std::string& log_path);
   ~StreamForwarder() override;
   StreamForwarder(const StreamForwarder&) = delete;
   StreamForwarder& operator=(const StreamForwarder&) = delete;
 
-  void on_output(Stream stream, std::string_view chunk) override;
+  void on_output(command::Stream stream, std::string_view chunk) override;
   // Passes on what is left of unfinished lines.
   void flush();
 
@@ -30,7 +30,7 @@ class StreamForwarder : public OutputListener {
 
   std::string path_;
   RunObserver& observer_;
-  const SecretMasker& masker_;
+  const command::SecretMasker& masker_;
   std::FILE* log_ = nullptr;
   std::string pending_[2];
 };

@@ -15,9 +15,9 @@
 
 namespace rb::testing {
 
-inline exec::CommandResult exited(int code, std::string out = "", std::string err = "") {
-  exec::CommandResult r;
-  r.outcome = exec::CommandResult::Outcome::kExited;
+inline command::CommandResult exited(int code, std::string out = "", std::string err = "") {
+  command::CommandResult r;
+  r.outcome = command::CommandResult::Outcome::kExited;
   r.exit_code = code;
   r.stdout_tail = std::move(out);
   r.stderr_tail = std::move(err);
@@ -26,24 +26,25 @@ inline exec::CommandResult exited(int code, std::string out = "", std::string er
 }
 
 // The script a run: step asked for (the last argv element of `bash ... -c SCRIPT`).
-inline std::string script_of(const exec::CommandSpec& s) {
+inline std::string script_of(const command::CommandSpec& s) {
   return s.argv.empty() ? "" : s.argv.back();
 }
 
-class FakeRunner : public exec::CommandRunner {
+class FakeRunner : public command::CommandRunner {
  public:
   // Answers each command; default: exit 0 with no output.
-  std::function<exec::CommandResult(const exec::CommandSpec&)> answer;
-  std::vector<exec::CommandSpec> calls;
+  std::function<command::CommandResult(const command::CommandSpec&)> answer;
+  std::vector<command::CommandSpec> calls;
 
-  exec::CommandResult run(const exec::CommandSpec& spec, exec::OutputListener* listener) override {
+  command::CommandResult run(const command::CommandSpec& spec,
+                             command::OutputListener* listener) override {
     calls.push_back(spec);
-    exec::CommandResult r = answer ? answer(spec) : exited(0);
+    command::CommandResult r = answer ? answer(spec) : exited(0);
     if (listener != nullptr && !r.stdout_tail.empty()) {
-      listener->on_output(exec::Stream::kStdout, r.stdout_tail);
+      listener->on_output(command::Stream::kStdout, r.stdout_tail);
     }
     if (listener != nullptr && !r.stderr_tail.empty()) {
-      listener->on_output(exec::Stream::kStderr, r.stderr_tail);
+      listener->on_output(command::Stream::kStderr, r.stderr_tail);
     }
     return r;
   }
@@ -119,7 +120,7 @@ struct EngineHarness {
   FakeClock clock;
   FixedApprover approver;
   RecordingObserver observer;
-  exec::SecretMasker masker;
+  command::SecretMasker masker;
   exec::EngineOptions options;
   Diagnostics diags;
   std::shared_ptr<const model::Runbook> runbook;

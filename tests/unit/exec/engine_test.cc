@@ -52,7 +52,7 @@ TEST_CASE("run renders interpolations quoted; exec passes one argument each") {
 TEST_CASE("retry runs again after a delay that grows by the backoff") {
   EngineHarness h;
   int n = 0;
-  h.runner.answer = [&](const exec::CommandSpec&) { return exited(++n < 3 ? 1 : 0); };
+  h.runner.answer = [&](const command::CommandSpec&) { return exited(++n < 3 ? 1 : 0); };
   auto st = h.run(
       kHead +
       "steps:\n  - id: flaky\n    run: probe\n    retry: { attempts: 4, delay: 5s, backoff: 2 }\n");
@@ -64,7 +64,7 @@ TEST_CASE("retry runs again after a delay that grows by the backoff") {
 
 TEST_CASE("retry gives up after its attempts and the run fails") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec&) { return exited(7); };
+  h.runner.answer = [](const command::CommandSpec&) { return exited(7); };
   auto st = h.run(
       kHead + "steps:\n  - id: bad\n    run: probe\n    retry: { attempts: 2 }\n  - run: never\n");
   CHECK(st == exec::RunStatus::kFailed);
@@ -76,7 +76,7 @@ TEST_CASE("retry gives up after its attempts and the run fails") {
 TEST_CASE("retry until keeps going while the condition on the output is false") {
   EngineHarness h;
   int n = 0;
-  h.runner.answer = [&](const exec::CommandSpec&) {
+  h.runner.answer = [&](const command::CommandSpec&) {
     return exited(0, ++n < 3 ? "pending\n" : "ready\n");
   };
   auto st = h.run(
@@ -90,7 +90,7 @@ TEST_CASE("retry until keeps going while the condition on the output is false") 
 TEST_CASE("wait polls until the condition holds, sleeping the interval between polls") {
   EngineHarness h;
   int n = 0;
-  h.runner.answer = [&](const exec::CommandSpec&) {
+  h.runner.answer = [&](const command::CommandSpec&) {
     return exited(0, ++n < 4 ? R"({"status":"maintenance"})" : R"({"status":"active"})");
   };
   auto st = h.run(kHead +
@@ -106,7 +106,7 @@ TEST_CASE("wait polls until the condition holds, sleeping the interval between p
 
 TEST_CASE("wait times out when the condition never holds") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec&) { return exited(1, "down"); };
+  h.runner.answer = [](const command::CommandSpec&) { return exited(1, "down"); };
   auto st = h.run(kHead +
                   "steps:\n  - id: w\n    wait: { run: check, until: \"output == 'up'\", interval: "
                   "10s, timeout: 1m }\n");
@@ -118,7 +118,7 @@ TEST_CASE("wait times out when the condition never holds") {
 
 TEST_CASE("for_each loops over JSON output, naming each item's step") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     if (script_of(s) == "list") return exited(0, R"({"units": ["mysql/0", "mysql/1"]})");
     return exited(0, "done " + script_of(s) + "\n");
   };
@@ -137,7 +137,7 @@ TEST_CASE("for_each loops over JSON output, naming each item's step") {
 
 TEST_CASE("a loop stops at the first failing item unless continue_on_error") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(script_of(s) == "do 2" ? 1 : 0);
   };
   auto st =
@@ -149,7 +149,7 @@ TEST_CASE("a loop stops at the first failing item unless continue_on_error") {
 
 TEST_CASE("set defines vars for later steps; outputs expose values") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec&) { return exited(0, "3\n"); };
+  h.runner.answer = [](const command::CommandSpec&) { return exited(0, "3\n"); };
   auto st = h.run(kHead +
                   "steps:\n  - id: count\n    run: count\n    outputs: { n: int(output) * 2 }\n"
                   "  - set: { total: '${{ steps.count.outputs.n }}', label: 'n=${{ "
@@ -175,7 +175,7 @@ TEST_CASE("assert fails with its message; fail fails with its text") {
 
 TEST_CASE("on_failure runs after a failure, finally always, and the run still fails") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(script_of(s) == "boom" ? 2 : 0);
   };
   auto st = h.run(
@@ -192,7 +192,7 @@ TEST_CASE("on_failure runs after a failure, finally always, and the run still fa
 
 TEST_CASE("a step's own on_failure sees its status; continue_on_error keeps the run going") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(script_of(s) == "flaky" ? 1 : 0);
   };
   auto st = h.run(kHead +
@@ -206,7 +206,7 @@ TEST_CASE("a step's own on_failure sees its status; continue_on_error keeps the 
 
 TEST_CASE("groups name their children PARENT/CHILD and stop at a failure") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(script_of(s) == "two" ? 1 : 0);
   };
   auto st = h.run(kHead +
@@ -277,9 +277,9 @@ TEST_CASE("include runs another runbook with its inputs, naming steps INCLUDE/CH
 
 TEST_CASE("timeouts reach the runner; a timed-out command is timed_out") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec&) {
-    exec::CommandResult r;
-    r.outcome = exec::CommandResult::Outcome::kTimedOut;
+  h.runner.answer = [](const command::CommandSpec&) {
+    command::CommandResult r;
+    r.outcome = command::CommandResult::Outcome::kTimedOut;
     r.exit_code = 143;
     return r;
   };
@@ -307,7 +307,7 @@ TEST_CASE("env and cwd reach the command") {
 
 TEST_CASE("secrets never reach the observer in clear") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(1, "token is " + s.argv.back() + "\n", "bad s3cr3t-value\n");
   };
   auto st = h.run(kHead +
@@ -325,7 +325,7 @@ TEST_CASE("secrets never reach the observer in clear") {
 
 TEST_CASE("capture lines and json; bad JSON fails the step") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) {
+  h.runner.answer = [](const command::CommandSpec& s) {
     return exited(0, script_of(s) == "lines" ? "a\nb\n" : "{not json");
   };
   auto st = h.run(kHead +
@@ -357,7 +357,7 @@ TEST_CASE("log and sleep") {
 
 TEST_CASE("inside a looped group, steps.ID is this iteration's result") {
   EngineHarness h;
-  h.runner.answer = [](const exec::CommandSpec& s) { return exited(0, script_of(s) + "\n"); };
+  h.runner.answer = [](const command::CommandSpec& s) { return exited(0, script_of(s) + "\n"); };
   auto st = h.run(kHead +
                   "steps:\n  - id: each\n    for_each: [a, b]\n    steps:\n"
                   "      - id: probe\n        run: probe-${{ item }}\n"

@@ -23,7 +23,7 @@ extern char** environ;
 
 using namespace rb;
 using namespace rb::exec;
-using Outcome = CommandResult::Outcome;
+using Outcome = command::CommandResult::Outcome;
 using std::chrono::milliseconds;
 
 namespace {
@@ -50,8 +50,8 @@ std::vector<std::string> own_env() {
   return env;
 }
 
-CommandSpec bash(const std::string& script) {
-  CommandSpec spec;
+command::CommandSpec bash(const std::string& script) {
+  command::CommandSpec spec;
   spec.argv = {"bash", "-c", script};
   spec.env = own_env();
   return spec;
@@ -72,9 +72,9 @@ bool process_exists(pid_t pid) {
   return kill(pid, 0) == 0 || errno != ESRCH;
 }
 
-struct Recorder : OutputListener {
-  void on_output(Stream s, std::string_view chunk) override {
-    (s == Stream::kStdout ? out : err).append(chunk);
+struct Recorder : command::OutputListener {
+  void on_output(command::Stream s, std::string_view chunk) override {
+    (s == command::Stream::kStdout ? out : err).append(chunk);
     ++chunks;
   }
   std::string out, err;
@@ -109,12 +109,12 @@ long max_rss_kib() {
 
 TEST_CASE("exit status is reported") {
   ProcessRunner runner;
-  CommandResult ok = runner.run(bash("exit 0"), nullptr);
+  command::CommandResult ok = runner.run(bash("exit 0"), nullptr);
   CHECK(ok.outcome == Outcome::kExited);
   CHECK(ok.exit_code == 0);
   CHECK(ok.error.empty());
 
-  CommandResult three = runner.run(bash("exit 3"), nullptr);
+  command::CommandResult three = runner.run(bash("exit 3"), nullptr);
   CHECK(three.outcome == Outcome::kExited);
   CHECK(three.exit_code == 3);
   CHECK(three.signal == 0);
@@ -123,7 +123,7 @@ TEST_CASE("exit status is reported") {
 TEST_CASE("stdout and stderr are kept apart and streamed to the listener") {
   ProcessRunner runner;
   Recorder rec;
-  CommandResult r =
+  command::CommandResult r =
       runner.run(bash("printf 'out1\\n'; printf 'err1\\n' >&2; printf 'out2\\n'"), &rec);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.stdout_tail == "out1\nout2\n");
@@ -139,14 +139,14 @@ TEST_CASE("stdout and stderr are kept apart and streamed to the listener") {
 
 TEST_CASE("output arrives at the listener while the command still runs") {
   ProcessRunner runner;
-  struct FirstChunk : OutputListener {
-    void on_output(Stream, std::string_view) override {
+  struct FirstChunk : command::OutputListener {
+    void on_output(command::Stream, std::string_view) override {
       if (!seen) seen = std::chrono::steady_clock::now();
     }
     std::optional<std::chrono::steady_clock::time_point> seen;
   } listener;
   const auto start = std::chrono::steady_clock::now();
-  CommandResult r = runner.run(bash("echo early; sleep 1; echo late"), &listener);
+  command::CommandResult r = runner.run(bash("echo early; sleep 1; echo late"), &listener);
   CHECK(r.outcome == Outcome::kExited);
   REQUIRE(listener.seen);
   CHECK(*listener.seen - start < milliseconds(700));
@@ -156,9 +156,9 @@ TEST_CASE("output arrives at the listener while the command still runs") {
 TEST_CASE("only the last tail_bytes of each stream are kept, with counts and flags") {
   ProcessRunner runner;
   SECTION("a short tail") {
-    CommandSpec spec = bash("printf '0123456789%.0s' $(seq 10); printf abc >&2");
+    command::CommandSpec spec = bash("printf '0123456789%.0s' $(seq 10); printf abc >&2");
     spec.tail_bytes = 10;
-    CommandResult r = runner.run(spec, nullptr);
+    command::CommandResult r = runner.run(spec, nullptr);
     CHECK(r.stdout_tail == "0123456789");
     CHECK(r.stdout_bytes == 100);
     CHECK(r.stdout_truncated);
@@ -169,26 +169,26 @@ TEST_CASE("only the last tail_bytes of each stream are kept, with counts and fla
   SECTION("across many reads") {
     std::string expected;
     for (int i = 1; i <= 100000; ++i) expected += std::to_string(i) + "\n";
-    CommandSpec spec = bash("seq 1 100000");
+    command::CommandSpec spec = bash("seq 1 100000");
     spec.tail_bytes = 5000;
     Recorder rec;
-    CommandResult r = runner.run(spec, &rec);
+    command::CommandResult r = runner.run(spec, &rec);
     CHECK(rec.out == expected);
     CHECK(r.stdout_bytes == expected.size());
     CHECK(r.stdout_truncated);
     CHECK(r.stdout_tail == expected.substr(expected.size() - 5000));
   }
   SECTION("exactly at the limit is not truncated") {
-    CommandSpec spec = bash("printf 12345");
+    command::CommandSpec spec = bash("printf 12345");
     spec.tail_bytes = 5;
-    CommandResult r = runner.run(spec, nullptr);
+    command::CommandResult r = runner.run(spec, nullptr);
     CHECK(r.stdout_tail == "12345");
     CHECK_FALSE(r.stdout_truncated);
   }
   SECTION("a zero tail keeps nothing but counts") {
-    CommandSpec spec = bash("printf 12345");
+    command::CommandSpec spec = bash("printf 12345");
     spec.tail_bytes = 0;
-    CommandResult r = runner.run(spec, nullptr);
+    command::CommandResult r = runner.run(spec, nullptr);
     CHECK(r.stdout_tail.empty());
     CHECK(r.stdout_bytes == 5);
     CHECK(r.stdout_truncated);
@@ -201,10 +201,10 @@ TEST_CASE("the log file receives all output, appended, private to the user") {
   { std::ofstream(log) << "earlier\n"; }
   chmod(log.c_str(), 0600);
   ProcessRunner runner;
-  CommandSpec spec = bash("echo one; echo two >&2; seq 1 20000");
+  command::CommandSpec spec = bash("echo one; echo two >&2; seq 1 20000");
   spec.log_path = log;
   spec.tail_bytes = 16;
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kExited);
   std::string text = read_file(log);
   CHECK(text.rfind("earlier\n", 0) == 0);
@@ -221,7 +221,7 @@ TEST_CASE("the log file receives all output, appended, private to the user") {
   CHECK((st.st_mode & 0777) == 0600);
 
   spec.log_path = dir.file("no/such/dir.log");
-  CommandResult bad = runner.run(spec, nullptr);
+  command::CommandResult bad = runner.run(spec, nullptr);
   CHECK(bad.outcome == Outcome::kSpawnFailed);
   CHECK(bad.error == "cannot open log '" + spec.log_path + "': No such file or directory");
 }
@@ -230,17 +230,17 @@ TEST_CASE("the environment and working directory are the spec's, not runbook's")
   TempDir dir;
   setenv("RB_EXEC_TEST_LEAK", "leaked", 1);
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"bash", "-c", "printf '%s|%s|%s' \"$FOO\" \"$PWD\" \"${RB_EXEC_TEST_LEAK-unset}\""};
   spec.env = {"PATH=/usr/bin:/bin", "FOO=bar baz"};
   spec.cwd = dir.str();
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   unsetenv("RB_EXEC_TEST_LEAK");
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.stdout_tail == "bar baz|" + std::filesystem::canonical(dir.str()).string() + "|unset");
 
   spec.cwd = dir.file("missing");
-  CommandResult missing = runner.run(spec, nullptr);
+  command::CommandResult missing = runner.run(spec, nullptr);
   CHECK(missing.outcome == Outcome::kSpawnFailed);
   CHECK(missing.error ==
         "cannot change to directory '" + spec.cwd + "': No such file or directory");
@@ -248,10 +248,10 @@ TEST_CASE("the environment and working directory are the spec's, not runbook's")
 
 TEST_CASE("argv reaches the program verbatim") {
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"printf", "[%s]\\n", "a b", "'single'", "\"double\"", "$HOME", "", "*", "a\\b"};
   spec.env = own_env();
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.stdout_tail == "[a b]\n['single']\n[\"double\"]\n[$HOME]\n[]\n[*]\n[a\\b]\n");
 }
@@ -265,27 +265,27 @@ TEST_CASE("the program is looked up in the spec's PATH; failures say why") {
   chmod(dir.file("hello-rb").c_str(), 0755);
   chmod(dir.file("not-exec").c_str(), 0644);
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.env = {"PATH=/nonexistent:" + dir.str()};
 
   spec.argv = {"hello-rb"};
-  CommandResult found = runner.run(spec, nullptr);
+  command::CommandResult found = runner.run(spec, nullptr);
   CHECK(found.outcome == Outcome::kExited);
   CHECK(found.stdout_tail == "hello from " + dir.file("hello-rb") + "\n");
 
   spec.argv = {"no-such-command-rb"};
-  CommandResult nf = runner.run(spec, nullptr);
+  command::CommandResult nf = runner.run(spec, nullptr);
   CHECK(nf.outcome == Outcome::kSpawnFailed);
   CHECK(nf.exit_code == -1);
   CHECK(nf.error == "cannot run 'no-such-command-rb': command not found");
 
   spec.argv = {"not-exec"};
-  CommandResult denied = runner.run(spec, nullptr);
+  command::CommandResult denied = runner.run(spec, nullptr);
   CHECK(denied.outcome == Outcome::kSpawnFailed);
   CHECK(denied.error == "cannot run 'not-exec': Permission denied");
 
   spec.argv = {"./nope"};
-  CommandResult direct = runner.run(spec, nullptr);
+  command::CommandResult direct = runner.run(spec, nullptr);
   CHECK(direct.outcome == Outcome::kSpawnFailed);
   CHECK(direct.error == "cannot run './nope': No such file or directory");
 
@@ -306,11 +306,11 @@ TEST_CASE("the program is looked up in the spec's PATH; failures say why") {
 
 TEST_CASE("stdin is /dev/null: cat ends at once") {
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"cat"};
   spec.env = own_env();
   spec.timeout = milliseconds(5000);
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.exit_code == 0);
   CHECK(r.stdout_bytes == 0);
@@ -328,7 +328,7 @@ uint64_t status_mask(const std::string& status, const std::string& field) {
 
 TEST_CASE("the child leads its own process group") {
   ProcessRunner runner;
-  CommandResult r =
+  command::CommandResult r =
       runner.run(bash("read -r _ _ _ _ pgrp _ < /proc/$$/stat; echo $$ $pgrp"), nullptr);
   std::istringstream in(r.stdout_tail);
   pid_t pid = 0, pgrp = 0;
@@ -344,10 +344,10 @@ TEST_CASE("the child starts with default signal dispositions and an empty mask")
   sigaddset(&block, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &block, &old);
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"cat", "/proc/self/status"};
   spec.env = own_env();
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   CHECK(status_mask(r.stdout_tail, "SigBlk") == 0);
   CHECK(status_mask(r.stdout_tail, "SigCgt") == 0);
@@ -359,9 +359,9 @@ TEST_CASE("the child starts with default signal dispositions and an empty mask")
 TEST_CASE("a timeout kills the whole group, background grandchildren included") {
   TempDir dir;
   ProcessRunner runner;
-  CommandSpec spec = bash("sleep 300 & echo $! > " + dir.file("pid") + "; sleep 300");
+  command::CommandSpec spec = bash("sleep 300 & echo $! > " + dir.file("pid") + "; sleep 300");
   spec.timeout = milliseconds(300);
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kTimedOut);
   CHECK(r.elapsed >= milliseconds(300));
   CHECK(r.elapsed < milliseconds(3000));
@@ -372,9 +372,10 @@ TEST_CASE("a timeout kills the whole group, background grandchildren included") 
 
 TEST_CASE("output written in answer to SIGTERM is still collected") {
   ProcessRunner runner;
-  CommandSpec spec = bash("trap 'echo cleaning up; exit 7' TERM; echo started; sleep 300 & wait");
+  command::CommandSpec spec =
+      bash("trap 'echo cleaning up; exit 7' TERM; echo started; sleep 300 & wait");
   spec.timeout = milliseconds(300);
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kTimedOut);
   CHECK(r.exit_code == 7);
   CHECK(r.stdout_tail == "started\ncleaning up\n");
@@ -382,10 +383,10 @@ TEST_CASE("output written in answer to SIGTERM is still collected") {
 
 TEST_CASE("a command ignoring SIGTERM gets SIGKILL after the grace period") {
   ProcessRunner runner;
-  CommandSpec spec = bash("trap '' TERM; sleep 300");
+  command::CommandSpec spec = bash("trap '' TERM; sleep 300");
   spec.timeout = milliseconds(200);
   spec.kill_grace = milliseconds(400);
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kTimedOut);
   CHECK(r.signal == SIGKILL);
   CHECK(r.exit_code == 128 + SIGKILL);
@@ -403,43 +404,45 @@ TEST_CASE("the command inherits stdin, stdout and stderr only; runbook leaks not
   const int stray = open("/dev/null", O_RDONLY);  // no O_CLOEXEC
   REQUIRE(stray >= 3);
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"ls", "/proc/self/fd"};
   spec.env = own_env();
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   close(stray);
   CHECK(r.stdout_tail == "0\n1\n2\n3\n");  // 3: ls reading the directory
 
   TempDir dir;
   const int before = open_fd_count();
   for (const char* script : {"echo hi; echo ho >&2", "sleep 30 & echo bg", "exit 1"}) {
-    CommandSpec s = bash(script);
+    command::CommandSpec s = bash(script);
     s.log_path = dir.file("log");
     runner.run(s, nullptr);
   }
-  CommandSpec slow = bash("sleep 30");
+  command::CommandSpec slow = bash("sleep 30");
   slow.timeout = milliseconds(50);
   runner.run(slow, nullptr);
-  CommandSpec missing;
+  command::CommandSpec missing;
   missing.argv = {"no-such-command-rb"};
   runner.run(missing, nullptr);
   CHECK(open_fd_count() == before);
 }
 
 TEST_CASE("a listener that throws leaves nothing running") {
-  struct Throwing : OutputListener {
-    void on_output(Stream, std::string_view) override { throw std::runtime_error("console gone"); }
+  struct Throwing : command::OutputListener {
+    void on_output(command::Stream, std::string_view) override {
+      throw std::runtime_error("console gone");
+    }
   } listener;
   TempDir dir;
   ProcessRunner runner;
-  CommandSpec spec = bash("echo $$ > " + dir.file("pid") + "; echo hi; sleep 30");
+  command::CommandSpec spec = bash("echo $$ > " + dir.file("pid") + "; echo hi; sleep 30");
   CHECK_THROWS_AS(runner.run(spec, &listener), std::runtime_error);
   CHECK_FALSE(process_exists(read_pid(dir.file("pid"))));
 }
 
 TEST_CASE("death by a signal is 128+signal") {
   ProcessRunner runner;
-  CommandResult r = runner.run(bash("kill -USR1 $$"), nullptr);
+  command::CommandResult r = runner.run(bash("kill -USR1 $$"), nullptr);
   CHECK(r.outcome == Outcome::kSignaled);
   CHECK(r.signal == SIGUSR1);
   CHECK(r.exit_code == 128 + SIGUSR1);
@@ -450,10 +453,10 @@ TEST_CASE("SIGINT to runbook stops the running group at once") {
   reset_interrupt();
   install_interrupt_handlers();
   ProcessRunner runner;
-  CommandSpec spec = bash("echo $$ > " + dir.file("shell") + "; sleep 30 & echo $! > " +
-                          dir.file("sleep") + "; wait");
+  command::CommandSpec spec = bash("echo $$ > " + dir.file("shell") + "; sleep 30 & echo $! > " +
+                                   dir.file("sleep") + "; wait");
   spec.kill_grace = milliseconds(2000);
-  CommandResult r;
+  command::CommandResult r;
   {
     DelayedInterrupt ctrl_c(milliseconds(300), SIGINT);
     r = runner.run(spec, nullptr);
@@ -465,7 +468,7 @@ TEST_CASE("SIGINT to runbook stops the running group at once") {
   CHECK_FALSE(process_exists(read_pid(dir.file("sleep"))));
 
   // Nothing more runs until the interrupt is forgotten.
-  CommandResult next = runner.run(bash("exit 0"), nullptr);
+  command::CommandResult next = runner.run(bash("exit 0"), nullptr);
   CHECK(next.outcome == Outcome::kInterrupted);
   CHECK(next.exit_code == -1);
 
@@ -483,8 +486,8 @@ TEST_CASE("request_interrupt and SIGTERM stop a command the same way") {
   ProcessRunner runner;
   for (int sig : {0, SIGTERM}) {
     CAPTURE(sig);
-    CommandSpec spec = bash("sleep 30");
-    CommandResult r;
+    command::CommandSpec spec = bash("sleep 30");
+    command::CommandResult r;
     {
       DelayedInterrupt stop(milliseconds(200), sig);
       r = runner.run(spec, nullptr);
@@ -497,7 +500,7 @@ TEST_CASE("request_interrupt and SIGTERM stop a command the same way") {
 
 TEST_CASE("a background process holding the pipes does not keep the step alive") {
   ProcessRunner runner;
-  CommandResult r = runner.run(bash("sleep 30 & echo $!"), nullptr);
+  command::CommandResult r = runner.run(bash("sleep 30 & echo $!"), nullptr);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.exit_code == 0);
   CHECK(r.elapsed < milliseconds(2000));
@@ -507,7 +510,8 @@ TEST_CASE("a background process holding the pipes does not keep the step alive")
 
 TEST_CASE("a background process that let go of the pipes is left running") {
   ProcessRunner runner;
-  CommandResult r = runner.run(bash("sleep 30 </dev/null >/dev/null 2>&1 & echo $!"), nullptr);
+  command::CommandResult r =
+      runner.run(bash("sleep 30 </dev/null >/dev/null 2>&1 & echo $!"), nullptr);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.elapsed < milliseconds(2000));
   const pid_t daemon = static_cast<pid_t>(std::stol(r.stdout_tail));
@@ -518,17 +522,17 @@ TEST_CASE("a background process that let go of the pipes is left running") {
 
 TEST_CASE("interactive commands share runbook's terminal and group") {
   ProcessRunner runner;
-  CommandSpec spec = bash("exit 4");
+  command::CommandSpec spec = bash("exit 4");
   spec.interactive = true;
   spec.log_path = "/nonexistent/ignored.log";
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   CHECK(r.outcome == Outcome::kExited);
   CHECK(r.exit_code == 4);
 
   spec = bash("sleep 30");
   spec.interactive = true;
   spec.timeout = milliseconds(200);
-  CommandResult slow = runner.run(spec, nullptr);
+  command::CommandResult slow = runner.run(spec, nullptr);
   CHECK(slow.outcome == Outcome::kTimedOut);
   CHECK(slow.elapsed < milliseconds(2000));
 }
@@ -537,12 +541,12 @@ TEST_CASE("1 GiB of output streams through in bounded memory") {
   TempDir dir;
   const uint64_t kGiB = uint64_t{1} << 30;
   ProcessRunner runner;
-  CommandSpec spec;
+  command::CommandSpec spec;
   spec.argv = {"head", "-c", std::to_string(kGiB), "/dev/zero"};
   spec.env = own_env();
   spec.log_path = dir.file("big.log");
   const long rss_before = max_rss_kib();
-  CommandResult r = runner.run(spec, nullptr);
+  command::CommandResult r = runner.run(spec, nullptr);
   const long rss_growth_kib = max_rss_kib() - rss_before;
   std::fprintf(stderr, "1 GiB test: %.2f s, peak RSS growth %ld KiB (peak %ld KiB)\n",
                static_cast<double>(r.elapsed.count()) / 1000.0, rss_growth_kib, max_rss_kib());

@@ -1,8 +1,8 @@
-#include "exec/output_capture.h"
+#include "command/output_capture.h"
 
 #include "expr/json.h"
 
-namespace rb::exec {
+namespace rb::command {
 
 std::optional<expr::Value> capture_output(model::Capture capture, const std::string& stdout_text,
                                           std::string* error) {
@@ -36,4 +36,4 @@ std::optional<expr::Value> capture_output(model::Capture capture, const std::str
   return std::nullopt;
 }
 
-}  // namespace rb::exec
+}  // namespace rb::command

@@ -1,8 +1,8 @@
-#include "exec/secret_masker.h"
+#include "command/secret_masker.h"
 
 #include <algorithm>
 
-namespace rb::exec {
+namespace rb::command {
 
 void SecretMasker::add(std::string secret) {
   if (secret.empty()) return;
@@ -25,4 +25,4 @@ std::string SecretMasker::mask(std::string_view text) const {
   return out;
 }
 
-}  // namespace rb::exec
+}  // namespace rb::command

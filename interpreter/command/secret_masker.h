@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace rb::exec {
+namespace rb::command {
 
 class SecretMasker {
  public:
@@ -21,4 +21,4 @@ class SecretMasker {
   size_t longest_ = 0;
 };
 
-}  // namespace rb::exec
+}  // namespace rb::command

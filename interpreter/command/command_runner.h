@@ -11,7 +11,7 @@
 
 #include "base/duration.h"
 
-namespace rb::exec {
+namespace rb::command {
 
 struct CommandSpec {
   std::vector<std::string> argv;  // argv[0] is searched in the PATH of `env` when it has no '/'
@@ -64,4 +64,4 @@ class CommandRunner {
   virtual CommandResult run(const CommandSpec& spec, OutputListener* listener) = 0;
 };
 
-}  // namespace rb::exec
+}  // namespace rb::command

@@ -1,11 +1,11 @@
-#include "exec/command_render.h"
+#include "command/command_render.h"
 
 #include <stdexcept>
 
 #include "expr/evaluate.h"
 #include "shell/script_quoting.h"
 
-namespace rb::exec {
+namespace rb::command {
 
 std::string shell_display_word(const std::string& word) {
   if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -69,4 +69,4 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
   return out;
 }
 
-}  // namespace rb::exec
+}  // namespace rb::command

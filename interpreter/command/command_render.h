@@ -7,7 +7,7 @@
 #include "expr/scope.h"
 #include "load/model.h"
 
-namespace rb::exec {
+namespace rb::command {
 
 struct RenderedCommand {
   std::vector<std::string> argv;
@@ -21,4 +21,4 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
 // Quotes one word for display the way a shell would read it back ('it'\''s').
 std::string shell_display_word(const std::string& word);
 
-}  // namespace rb::exec
+}  // namespace rb::command

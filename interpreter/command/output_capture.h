@@ -6,10 +6,10 @@
 #include "expr/value.h"
 #include "load/model.h"
 
-namespace rb::exec {
+namespace rb::command {
 
 // Returns the captured value, or nullopt with *error set (stdout is not JSON).
 std::optional<expr::Value> capture_output(model::Capture capture, const std::string& stdout_text,
                                           std::string* error);
 
-}  // namespace rb::exec
+}  // namespace rb::command

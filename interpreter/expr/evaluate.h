@@ -2,6 +2,7 @@
 // Evaluates parsed expressions and renders templates against a scope.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "base/location.h"
 #include "expr/expression.h"
@@ -38,5 +39,12 @@ Value evaluate(const Expression& e, const Scope& scope);
 Value render_value(const Template& t, const Scope& scope);
 // render_value(...).to_text(). Throws EvalError.
 std::string render_text(const Template& t, const Scope& scope);
+// For a plan: the template rendered with each interpolation whose value is unknown written back
+// as `${{ EXPR }}` (unknown_placeholder), and the names those depend on added to `depends`.
+// Throws EvalError.
+std::string render_preview(const Template& t, const Scope& scope,
+                           std::vector<std::string>* depends);
+// `${{ EXPR }}`: how a plan shows an interpolation that only a run can know.
+std::string unknown_placeholder(const Expression& e);
 
 }  // namespace rb::expr

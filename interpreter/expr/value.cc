@@ -1,5 +1,6 @@
 #include "expr/value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -100,10 +101,51 @@ void append_json(std::string& out, const Value& v) {
       out += '}';
       break;
     }
+    case ValueType::kUnknown:
+      append_json_string(out, v.to_text());
+      break;
+  }
+}
+
+void merge_depends(std::vector<std::string>& into, const Value& v) {
+  if (v.is_unknown()) {
+    const auto& d = v.as_unknown().depends;
+    into.insert(into.end(), d.begin(), d.end());
+  } else if (v.is_list()) {
+    for (const Value& e : v.as_list()) merge_depends(into, e);
+  } else if (v.is_map()) {
+    for (const auto& [k, e] : v.as_map()) merge_depends(into, e);
   }
 }
 
 }  // namespace
+
+Value Value::make_unknown(std::vector<std::string> depends, bool is_path) {
+  std::sort(depends.begin(), depends.end());
+  depends.erase(std::unique(depends.begin(), depends.end()), depends.end());
+  auto u = std::make_shared<Unknown>();
+  u->depends = std::move(depends);
+  u->is_path = is_path && u->depends.size() == 1;
+  Value v;
+  v.v_ = std::shared_ptr<const Unknown>(std::move(u));
+  return v;
+}
+
+Value Value::unknown_path(std::string name) {
+  return make_unknown({std::move(name)}, true);
+}
+
+Value Value::unknown_of(std::initializer_list<const Value*> parts) {
+  std::vector<std::string> depends;
+  for (const Value* p : parts) merge_depends(depends, *p);
+  return make_unknown(std::move(depends), false);
+}
+
+Value Value::unknown_of(const std::vector<Value>& parts) {
+  std::vector<std::string> depends;
+  for (const Value& p : parts) merge_depends(depends, p);
+  return make_unknown(std::move(depends), false);
+}
 
 double Value::as_double() const {
   if (is_int()) return static_cast<double>(as_int());
@@ -126,6 +168,8 @@ bool Value::truthy() const {
       return !as_list().empty();
     case ValueType::kMap:
       return !as_map().empty();
+    case ValueType::kUnknown:
+      return false;
   }
   return false;
 }
@@ -147,6 +191,8 @@ bool Value::operator==(const Value& other) const {
       return as_list() == other.as_list();
     case ValueType::kMap:
       return as_map() == other.as_map();
+    case ValueType::kUnknown:
+      return as_unknown().depends == other.as_unknown().depends;
     case ValueType::kInt:
     case ValueType::kNumber:
       break;  // handled above
@@ -169,6 +215,10 @@ std::string Value::to_text() const {
     case ValueType::kList:
     case ValueType::kMap:
       return to_json();
+    case ValueType::kUnknown: {
+      const Unknown& u = as_unknown();
+      return u.is_path ? "${{ " + u.depends[0] + " }}" : "${{ ? }}";
+    }
   }
   return "";
 }
@@ -199,6 +249,8 @@ const char* Value::type_name(ValueType t) {
       return "list";
     case ValueType::kMap:
       return "map";
+    case ValueType::kUnknown:
+      return "unknown";
   }
   return "value";
 }

@@ -1,11 +1,20 @@
 #include "command/command_render.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "expr/evaluate.h"
 #include "shell/script_quoting.h"
 
 namespace rb::command {
+namespace {
+
+void finish_unknown(RenderedCommand& out) {
+  std::sort(out.unknown.begin(), out.unknown.end());
+  out.unknown.erase(std::unique(out.unknown.begin(), out.unknown.end()), out.unknown.end());
+}
+
+}  // namespace
 
 std::string shell_display_word(const std::string& word) {
   if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -27,10 +36,17 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
   RenderedCommand out;
   if (const auto* exec = std::get_if<model::ExecCommand>(&command)) {
     for (const expr::Template& t : exec->argv) {
-      out.argv.push_back(expr::render_text(t, scope));
+      expr::Value v = expr::render_value(t, scope);
       if (!out.display.empty()) out.display += ' ';
-      out.display += shell_display_word(out.argv.back());
+      if (v.is_unknown()) {
+        out.argv.push_back(expr::render_preview(t, scope, &out.unknown));
+        out.display += out.argv.back();
+      } else {
+        out.argv.push_back(v.to_text());
+        out.display += shell_display_word(out.argv.back());
+      }
     }
+    finish_unknown(out);
     return out;
   }
   const auto& sh = std::get<model::ShellCommand>(command);
@@ -40,7 +56,16 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
     if (part.expr) {
       p.interpolated = true;
       p.raw = part.expr->is_raw();
-      p.text = expr::evaluate(*part.expr, scope).to_text();
+      expr::Value v = expr::evaluate(*part.expr, scope);
+      if (v.is_unknown()) {
+        // Shown as written, never quoted: this script is only ever displayed.
+        p.raw = true;
+        p.text = expr::unknown_placeholder(*part.expr);
+        const auto& d = v.as_unknown().depends;
+        out.unknown.insert(out.unknown.end(), d.begin(), d.end());
+      } else {
+        p.text = v.to_text();
+      }
     } else {
       p.text = part.literal;
     }
@@ -62,6 +87,7 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
   } else {
     out.argv = {sh.shell, "-e", "-c", script.script};
   }
+  finish_unknown(out);
   out.display = script.script;
   while (!out.display.empty() && (out.display.back() == '\n' || out.display.back() == ' ')) {
     out.display.pop_back();

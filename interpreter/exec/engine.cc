@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "check/step_graph.h"
+#include "command/command_env.h"
 #include "command/command_render.h"
 #include "command/output_capture.h"
 #include "exec/interrupt.h"
@@ -15,6 +16,9 @@
 
 namespace rb::exec {
 namespace {
+
+using command::env_map;
+using command::put_env;
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
@@ -28,27 +32,6 @@ StepResult failure(std::string error, StepStatus status = StepStatus::kFailed) {
   r.status = status;
   r.error = std::move(error);
   return r;
-}
-
-expr::Map env_map(const std::vector<std::string>& env) {
-  expr::Map m;
-  for (const std::string& kv : env) {
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) m[kv.substr(0, eq)] = expr::Value(kv.substr(eq + 1));
-  }
-  return m;
-}
-
-// Sets NAME=VALUE in a "K=V" list, replacing an earlier NAME.
-void put_env(std::vector<std::string>& env, const std::string& name, const std::string& value) {
-  const std::string prefix = name + "=";
-  for (std::string& kv : env) {
-    if (kv.compare(0, prefix.size(), prefix) == 0) {
-      kv = prefix + value;
-      return;
-    }
-  }
-  env.push_back(prefix + value);
 }
 
 void bind_own_result(expr::MapScope& scope, const StepResult& r) {

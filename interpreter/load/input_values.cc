@@ -144,7 +144,8 @@ std::string check_input_constraints(const model::InputSpec& spec, const expr::Va
 }
 
 std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
-                                        std::vector<std::string>* problems) {
+                                        std::vector<std::string>* problems,
+                                        std::vector<std::string>* missing_as_unknown) {
   expr::Map out;
   std::vector<std::string> found;
   std::vector<std::string> names;
@@ -164,6 +165,9 @@ std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Ma
     if (it == given.end()) {
       if (spec.default_value) {
         out[spec.name] = *spec.default_value;
+      } else if (spec.required && missing_as_unknown != nullptr) {
+        out[spec.name] = expr::Value::unknown_path("inputs." + spec.name);
+        missing_as_unknown->push_back(spec.name);
       } else if (spec.required) {
         found.push_back("missing required input '" + spec.name + "' (" +
                         model::input_type_name(spec.type) + ")" +
@@ -172,6 +176,10 @@ std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Ma
       } else {
         out[spec.name] = expr::Value();
       }
+      continue;
+    }
+    if (it->second.is_unknown()) {  // planning: a with: value only a run can know
+      out[spec.name] = it->second;
       continue;
     }
     std::string why;

@@ -24,7 +24,11 @@ bool matches_pattern(const std::string& pattern, const std::string& value, std::
 // converts types, applies defaults, and checks required, enum and pattern. An input neither
 // given nor defaulted is null. Each problem is one line naming the input and what to do;
 // names that `rb` does not declare are problems too. Returns the inputs when there are none.
+// Planning: with `missing_as_unknown`, a required input that was not given is unknown
+// (inputs.NAME) instead of a problem, and its name is added there; a given value that is
+// unknown (a `with:` only a run can know) is taken as it is.
 std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
-                                        std::vector<std::string>* problems);
+                                        std::vector<std::string>* problems,
+                                        std::vector<std::string>* missing_as_unknown = nullptr);
 
 }  // namespace rb::load

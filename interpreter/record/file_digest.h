@@ -4,9 +4,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/sha256.h"
+
 namespace rb::record {
 
-std::string sha256_hex(std::string_view data);
+using ::rb::sha256_hex;
 // nullopt when the file cannot be read.
 std::optional<std::string> sha256_of_file(const std::string& path);
 

@@ -18,5 +18,7 @@ void add_run_command(CLI::App& app, int* exit_code);
 void add_resume_command(CLI::App& app, int* exit_code);
 void add_status_command(CLI::App& app, int* exit_code);
 void add_history_command(CLI::App& app, int* exit_code);
+void add_plan_command(CLI::App& app, int* exit_code);
+void add_graph_command(CLI::App& app, int* exit_code);
 
 }  // namespace rb::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = rb::cli::kExitOk;
   rb::cli::add_validate_command(app, &exit_code);
+  rb::cli::add_plan_command(app, &exit_code);
+  rb::cli::add_graph_command(app, &exit_code);
   rb::cli::add_run_command(app, &exit_code);
   rb::cli::add_resume_command(app, &exit_code);
   rb::cli::add_status_command(app, &exit_code);

@@ -1,4 +1,5 @@
-// runbook run FILE [-i NAME=VALUE]... [--inputs-file F] [--yes] [--state-dir DIR]
+// runbook run FILE [-i NAME=VALUE]... [--inputs-file F] [--yes] [--state-dir DIR] [--dry-run]
+// [--expect-plan DIGEST]
 // load -> check -> inputs -> a new run session (journal, locks, engine).
 #include <unistd.h>
 
@@ -8,9 +9,11 @@
 #include "cli/commands.h"
 #include "cli/console_style.h"
 #include "cli/load_and_check.h"
+#include "cli/review.h"
 #include "cli/run_session.h"
 #include "cli/run_setup.h"
 #include "cli/terminal_approver.h"
+#include "plan/plan_text.h"
 #include "record/file_digest.h"
 
 namespace rb::cli {
@@ -23,6 +26,8 @@ struct RunOptions {
   std::string state_dir;
   bool quiet = false;
   bool verbose = false;
+  bool dry_run = false;
+  std::string expect_plan;
 };
 
 int run_run(const RunOptions& o) {
@@ -35,6 +40,26 @@ int run_run(const RunOptions& o) {
   std::vector<std::string> secrets_given;
   auto inputs = resolve_cli_inputs(rb, o.inputs, masker, &secrets_given);
   if (!inputs) return kExitUsage;
+
+  if (o.dry_run || !o.expect_plan.empty()) {
+    plan::Plan plan = plan_for(rb, *inputs, masker, PlanRequest{o.yes, nullptr, o.dry_run});
+    if (o.dry_run) {
+      std::string text = plan::plan_text(plan);
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
+      return kExitOk;
+    }
+    if (plan.digest != o.expect_plan) {
+      std::fprintf(stderr,
+                   "%s: error: the plan for these inputs is %s, not the reviewed %s: the runbook "
+                   "or its inputs changed since the review; nothing was run\n"
+                   "  hint: review the new plan with 'runbook plan %s' and the same -i inputs%s, "
+                   "then run with its digest\n",
+                   o.file.c_str(), plan.digest.c_str(), o.expect_plan.c_str(), o.file.c_str(),
+                   o.yes ? " and --yes (gates approved by --yes are part of the plan)" : "");
+      return kExitUsage;
+    }
+  }
 
   RunSession s;
   s.runbook = &rb;
@@ -52,6 +77,7 @@ int run_run(const RunOptions& o) {
   s.header.file = std::filesystem::absolute(o.file, ec).lexically_normal().string();
   s.header.sha256 = record::sha256_hex(rb.source->text());
   s.header.user = current_user();
+  s.header.plan_digest = o.expect_plan;
   for (const model::InputSpec& spec : rb.inputs) {
     if (spec.secret) {
       s.header.inputs[spec.name] = expr::Value("***");
@@ -79,6 +105,12 @@ void add_run_command(CLI::App& app, int* exit_code) {
   cmd->add_flag("-y,--yes", o->yes, "Approve every confirm gate (recorded as approved by you)");
   cmd->add_option("--state-dir", o->state_dir,
                   "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+  cmd->add_flag("--dry-run", o->dry_run,
+                "Print the plan (what `runbook plan` prints) and run nothing; no state is written");
+  cmd->add_option("--expect-plan", o->expect_plan,
+                  "Run only if the plan for these inputs has this digest (from a reviewed "
+                  "`runbook plan`); otherwise exit 2 and run nothing. Recorded in the journal.")
+      ->option_text("DIGEST");
   cmd->add_flag("-q,--quiet", o->quiet, "Print only failures and the summary");
   cmd->add_flag("-v,--verbose", o->verbose, "Print every attempt, poll and whole scripts");
   cmd->callback([o, exit_code] { *exit_code = run_run(*o); });

@@ -51,20 +51,22 @@ std::optional<expr::Map> read_given(const InputArgs& args) {
 }
 
 std::optional<expr::Map> resolve_given(const model::Runbook& rb, const expr::Map& given,
-                                       command::SecretMasker& masker) {
+                                       command::SecretMasker& masker,
+                                       std::vector<std::string>* missing_as_unknown = nullptr) {
   // Mask secrets as given, before anything can print them (even in an error).
   for (const model::InputSpec& spec : rb.inputs) {
     if (!spec.secret) continue;
     if (auto it = given.find(spec.name); it != given.end()) masker.add(it->second.to_text());
   }
   std::vector<std::string> problems;
-  auto inputs = load::resolve_inputs(rb, given, &problems);
+  auto inputs = load::resolve_inputs(rb, given, &problems, missing_as_unknown);
   for (const std::string& p : problems) {
     std::fprintf(stderr, "%s: error: %s\n", rb.path.c_str(), masker.mask(p).c_str());
   }
   if (!inputs) return std::nullopt;
   for (const model::InputSpec& spec : rb.inputs) {
-    if (spec.secret) masker.add((*inputs)[spec.name].to_text());
+    const expr::Value& v = (*inputs)[spec.name];
+    if (spec.secret && !v.is_unknown()) masker.add(v.to_text());
   }
   return inputs;
 }
@@ -82,6 +84,14 @@ std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const Inpu
     }
   }
   return resolve_given(rb, *given, masker);
+}
+
+std::optional<expr::Map> resolve_plan_inputs(const model::Runbook& rb, const InputArgs& args,
+                                             command::SecretMasker& masker,
+                                             std::vector<std::string>* not_given) {
+  auto given = read_given(args);
+  if (!given) return std::nullopt;
+  return resolve_given(rb, *given, masker, not_given);
 }
 
 std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,

@@ -27,6 +27,12 @@ std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const Inpu
                                             command::SecretMasker& masker,
                                             std::vector<std::string>* secrets_given = nullptr);
 
+// For plan: like resolve_cli_inputs, but a required input that was not given is planned as
+// unknown and named in `not_given`, rather than refused.
+std::optional<expr::Map> resolve_plan_inputs(const model::Runbook& rb, const InputArgs& args,
+                                             command::SecretMasker& masker,
+                                             std::vector<std::string>* not_given);
+
 // Console settings from --quiet/--verbose and whether stdout is a terminal.
 ConsoleOptions console_options(bool quiet, bool verbose);
 // For resume: the recorded (non-secret) inputs, with -i/--inputs-file giving again the secrets

@@ -42,14 +42,16 @@ void JournalWriter::append(nlohmann::json event) {
 }
 
 void JournalWriter::run_started(const RunHeader& h) {
-  append({{"event", kRunStarted},
+  nlohmann::json e = {{"event", kRunStarted},
           {"run_id", h.run_id},
           {"runbook", h.runbook},
           {"file", h.file},
           {"sha256", h.sha256},
           {"inputs", value_to_json(expr::Value(h.inputs))},
           {"secret_inputs", h.secret_inputs},
-          {"user", h.user}});
+          {"user", h.user}};
+  if (!h.plan_digest.empty()) e["plan_digest"] = h.plan_digest;
+  append(std::move(e));
 }
 
 void JournalWriter::run_resumed(const std::string& user, bool forced,

@@ -19,6 +19,7 @@ struct RunHeader {
   expr::Map inputs;     // secrets already masked
   std::vector<std::string> secret_inputs;
   std::string user;
+  std::string plan_digest;  // run --expect-plan: the reviewed plan this run was held to
 };
 
 class JournalWriter : public exec::RunObserver {

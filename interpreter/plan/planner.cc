@@ -1,0 +1,652 @@
+#include "plan/planner.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "base/duration.h"
+#include "check/step_graph.h"
+#include "command/command_env.h"
+#include "command/command_render.h"
+#include "command/output_capture.h"
+#include "expr/evaluate.h"
+#include "load/input_values.h"
+#include "plan/plan_json.h"
+#include "plan/program_words.h"
+
+namespace rb::plan {
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kRuns:
+      return "runs";
+    case Verdict::kSkipped:
+      return "skipped";
+    case Verdict::kRuntime:
+      return "runtime";
+  }
+  return "runs";
+}
+
+namespace {
+
+using expr::Value;
+
+// The names a run's expressions see, as far as they are known before the run.
+class PlanScope : public expr::Scope {
+ public:
+  PlanScope(const std::string& runbook_name, expr::Map inputs, expr::Map env)
+      : inputs_(std::move(inputs)),
+        vars_(expr::Map{}),
+        env_(std::move(env)),
+        steps_(expr::Map{}),
+        run_(expr::Map{{"id", Value::unknown_path("run.id")}}),
+        runbook_(expr::Map{{"name", Value(runbook_name)}}) {}
+
+  const Value* lookup(std::string_view name) const override {
+    if (name == "inputs") return &inputs_;
+    if (name == "vars") return &vars_;
+    if (name == "env") return &env_;
+    if (name == "steps") return &steps_;
+    if (name == "run") return &run_;
+    if (name == "runbook") return &runbook_;
+    return nullptr;
+  }
+  void set_var(const std::string& name, Value v) { vars_.mutable_map()[name] = std::move(v); }
+  void set_step(const std::string& id, Value v) { steps_.mutable_map()[id] = std::move(v); }
+  void set_env(const std::string& name, std::string v) {
+    env_.mutable_map()[name] = Value(std::move(v));
+  }
+
+ private:
+  Value inputs_, vars_, env_, steps_, run_, runbook_;
+};
+
+// steps.ID of a step that was skipped: known before the run.
+Value skipped_step_value() {
+  return expr::Map{{"status", "skipped"}, {"exit_code", Value()},     {"stdout", ""},
+                   {"stderr", ""},        {"output", Value()},        {"outputs", expr::Map{}},
+                   {"attempts", 0},       {"duration_ms", int64_t{0}}};
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+std::vector<std::string> unique_sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+std::vector<const expr::Template*> command_templates(const model::Command& command) {
+  std::vector<const expr::Template*> out;
+  if (const auto* sh = std::get_if<model::ShellCommand>(&command)) {
+    out.push_back(&sh->script);
+  } else {
+    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) out.push_back(&t);
+  }
+  return out;
+}
+
+std::string located(const expr::EvalError& e) {
+  std::string where = e.location().str();
+  return where.empty() ? e.message() : where + ": " + e.message();
+}
+
+// Under what condition a list of steps is reached at all: always, or only when something that
+// only a run knows happens (a handler runs if a step fails; the body of a runtime group).
+struct Reach {
+  std::string when;                  // "" or "if refresh fails"
+  bool conditional = false;          // the steps may not be reached: at best `runtime`
+  std::vector<std::string> depends;  // what decides it
+};
+
+class Planner {
+ public:
+  Planner(const PlannerOptions& options, Plan& out) : options_(options), out_(out) {}
+
+  void plan_runbook(const model::Runbook& rb, const expr::Map& inputs, const std::string& prefix,
+                    int depth, const Reach& reach) {
+    Frame f{rb, PlanScope(rb.name.value, inputs, command::env_map(options_.base_env)),
+            options_.base_env};
+    command::put_env(f.env, "RUNBOOK_RUN_ID", "plan");
+    for (const model::NamedTemplate& v : rb.vars) {
+      try {
+        Value value = expr::render_value(v.value, f.scope);
+        f.scope.set_var(v.name, value.is_unknown() ? Value::unknown_path("vars." + v.name) : value);
+      } catch (const expr::EvalError& e) {
+        global_warning("vars." + v.name + ": " + located(e) + ": the run fails before any step");
+        f.scope.set_var(v.name, Value::unknown_path("vars." + v.name));
+      }
+    }
+    for (const model::NamedTemplate& e : rb.env) {
+      try {
+        Value value = expr::render_value(e.value, f.scope);
+        if (value.is_unknown()) {
+          f.unknown_env = true;
+          continue;
+        }
+        f.scope.set_env(e.name, value.to_text());
+        command::put_env(f.env, e.name, value.to_text());
+      } catch (const expr::EvalError& err) {
+        global_warning("env." + e.name + ": " + located(err) + ": the run fails before any step");
+      }
+    }
+    plan_list(f, rb.steps, prefix, f.scope, depth, reach);
+    Reach on_failure = reach;
+    on_failure.when = prefix.empty() ? "if the run fails" : "if the included runbook fails";
+    on_failure.conditional = true;
+    on_failure.depends.push_back("the run failing");
+    plan_list(f, rb.on_failure, prefix + "on_failure/", f.scope, depth, on_failure);
+    Reach at_end = reach;
+    at_end.when = prefix.empty() ? "at the end, always" : "at the end of the included runbook";
+    plan_list(f, rb.finally_steps, prefix + "finally/", f.scope, depth, at_end);
+  }
+
+ private:
+  struct Frame {
+    const model::Runbook& rb;
+    PlanScope scope;
+    std::vector<std::string> env;
+    bool unknown_env = false;  // an env: value only a run knows: probes cannot run
+  };
+
+  std::string mask(const std::string& text) const {
+    return options_.masker ? options_.masker->mask(text) : text;
+  }
+
+  void global_warning(const std::string& text) {
+    if (out_.steps.empty()) {
+      pending_warnings_.push_back(mask(text));
+    } else {
+      out_.steps.back().warnings.push_back(mask(text));
+    }
+  }
+
+  void plan_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
+                 const expr::Scope& scope, int depth, const Reach& reach) {
+    check::StepOrder order = check::order_steps(steps, nullptr);
+    for (size_t i : order.order) {
+      plan_step(f, steps[i], prefix + check::step_label(steps[i], i), scope, depth, reach);
+    }
+  }
+
+  PlanStep base_entry(const model::Step& step, const std::string& path, const expr::Scope& scope,
+                      int depth, const Reach& reach) {
+    PlanStep e;
+    e.path = path;
+    e.id = step.id;
+    e.action = step.action_name;
+    e.depth = depth;
+    e.when = reach.when;
+    e.readonly = step.readonly;
+    e.continue_on_error = step.continue_on_error;
+    e.title = step.action_name;
+    if (step.name) {
+      try {
+        e.title = mask(expr::render_preview(*step.name, scope, nullptr));
+      } catch (const expr::EvalError&) {
+        e.title = step.name->source();
+      }
+    }
+    if (step.guard) e.guard = step.guard->text();
+    if (step.timeout) e.timeout = format_duration(step.timeout->value);
+    if (step.retry) {
+      const model::RetryPolicy& r = *step.retry;
+      e.retry = std::to_string(r.attempts) + (r.attempts == 1 ? " attempt" : " attempts");
+      if (r.delay.count() > 0) e.retry += ", " + format_duration(r.delay) + " apart";
+      if (r.backoff != 1.0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", r.backoff);
+        e.retry += std::string(" (x") + buf + " each time)";
+      }
+      if (r.until) e.retry += ", until " + r.until->text();
+    }
+    return e;
+  }
+
+  // Applies how the list is reached to a verdict the step itself would have.
+  static void apply_reach(PlanStep& e, const Reach& reach) {
+    if (!reach.conditional || e.verdict == Verdict::kSkipped) return;
+    if (e.verdict == Verdict::kRuns) {
+      e.verdict = Verdict::kRuntime;
+      e.reason = "runs " + reach.when;
+    } else {
+      e.reason += "; runs " + reach.when;
+    }
+    e.depends = unique_sorted([&] {
+      std::vector<std::string> d = e.depends;
+      d.insert(d.end(), reach.depends.begin(), reach.depends.end());
+      return d;
+    }());
+  }
+
+  void push(PlanStep e) {
+    if (out_.steps.empty() && !pending_warnings_.empty()) {
+      e.warnings.insert(e.warnings.begin(), pending_warnings_.begin(), pending_warnings_.end());
+      pending_warnings_.clear();
+    }
+    if (e.changes && e.verdict != Verdict::kSkipped && first_change_.empty()) {
+      first_change_ = e.path;
+    }
+    out_.steps.push_back(std::move(e));
+  }
+
+  void plan_step(Frame& f, const model::Step& step, const std::string& path,
+                 const expr::Scope& scope, int depth, const Reach& reach) {
+    if (!step.has_loop()) {
+      plan_iteration(f, step, path, scope, depth, reach);
+    } else {
+      plan_loop(f, step, path, scope, depth, reach);
+    }
+    if (!step.on_failure.empty()) {
+      Reach handler = reach;
+      handler.when = "if " + path + " fails";
+      handler.conditional = true;
+      handler.depends.push_back("steps." + (step.id.empty() ? path : step.id) + ".status");
+      plan_list(f, step.on_failure, path + "/on_failure/", scope, depth + 1, handler);
+    }
+  }
+
+  void plan_loop(Frame& f, const model::Step& step, const std::string& path,
+                 const expr::Scope& scope, int depth, const Reach& reach) {
+    PlanStep header = base_entry(step, path, scope, depth, reach);
+    header.action = "for_each";
+    Value items;
+    try {
+      if (step.for_each) {
+        items = expr::evaluate(*step.for_each, scope);
+      } else {
+        expr::List list;
+        for (const expr::Template& t : *step.for_each_items) {
+          list.push_back(expr::render_value(t, scope));
+        }
+        items = Value(std::move(list));
+      }
+    } catch (const expr::EvalError& e) {
+      header.warnings.push_back(mask("for_each: " + located(e) + ": the run fails here"));
+      push(std::move(header));
+      if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id));
+      return;
+    }
+    Reach body = reach;
+    if (items.is_unknown()) {
+      const auto& deps = items.as_unknown().depends;
+      header.loop = "for each item of " + join(deps, ", ");
+      header.verdict = Verdict::kRuntime;
+      header.reason = "the items are known at run time: " + join(deps, ", ");
+      header.depends = deps;
+      apply_reach(header, reach);
+      push(std::move(header));
+      body.conditional = true;
+      body.depends.insert(body.depends.end(), deps.begin(), deps.end());
+      if (body.when.empty()) body.when = "for each item";
+      expr::MapScope loop(&scope);
+      loop.set(step.loop_var, Value::unknown_path(step.loop_var));
+      plan_iteration(f, step, path + "[*]", loop, depth + 1, body);
+    } else if (!items.is_list()) {
+      header.warnings.push_back(std::string("for_each needs a list, got ") + items.type_name() +
+                                ": the run fails here");
+      push(std::move(header));
+    } else {
+      const expr::List& list = items.as_list();
+      std::vector<std::string> shown;
+      for (size_t i = 0; i < list.size() && i < 5; ++i) shown.push_back(list[i].to_text());
+      header.loop = "for each of " + std::to_string(list.size()) +
+                    (list.size() == 1 ? " item" : " items") +
+                    (shown.empty() ? "" : ": " + mask(join(shown, ", "))) +
+                    (list.size() > shown.size() ? ", ..." : "");
+      if (list.empty()) {
+        header.verdict = Verdict::kSkipped;
+        header.reason = "the list is empty";
+      }
+      apply_reach(header, reach);
+      push(std::move(header));
+      bool any_ran = false;
+      for (size_t i = 0; i < list.size(); ++i) {
+        expr::MapScope loop(&scope);
+        loop.set(step.loop_var, list[i]);
+        Verdict v =
+            plan_iteration(f, step, path + "[" + std::to_string(i) + "]", loop, depth + 1, body);
+        any_ran = any_ran || v != Verdict::kSkipped;
+      }
+      if (!any_ran && !step.id.empty()) f.scope.set_step(step.id, skipped_step_value());
+      if (!any_ran) return;
+    }
+    if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id));
+  }
+
+  // Plans one run of a step (or of one loop item): its guard, then its action.
+  Verdict plan_iteration(Frame& f, const model::Step& step, const std::string& path,
+                         const expr::Scope& scope, int depth, const Reach& reach) {
+    PlanStep e = base_entry(step, path, scope, depth, reach);
+    if (step.guard) {
+      try {
+        Value g = expr::evaluate(*step.guard, scope);
+        if (g.is_unknown()) {
+          e.verdict = Verdict::kRuntime;
+          e.depends = g.as_unknown().depends;
+          e.reason = "if: " + step.guard->text() + " depends on " + join(e.depends, ", ");
+        } else if (!g.truthy()) {
+          e.verdict = Verdict::kSkipped;
+          e.reason = "if: " + step.guard->text() + " is false";
+        }
+      } catch (const expr::EvalError& err) {
+        e.warnings.push_back(mask("if: " + located(err) + ": the run fails here"));
+      }
+    }
+    apply_reach(e, reach);
+    const bool skipped = e.verdict == Verdict::kSkipped;
+    Value result = skipped ? skipped_step_value() : Value::unknown_path("steps." + step.id);
+    std::visit([&](const auto& a) { describe(f, step, a, e, scope, result); }, step.action);
+    // What would go wrong in a step that does not run is not the reviewer's concern.
+    if (skipped) e.warnings.clear();
+
+    const Verdict verdict = e.verdict;
+    const bool is_container = std::holds_alternative<model::GroupAction>(step.action) ||
+                              std::holds_alternative<model::IncludeAction>(step.action);
+    if (!is_container) push(std::move(e));
+    if (!step.id.empty()) f.scope.set_step(step.id, result);
+    return verdict;
+  }
+
+  std::string preview(const expr::Template& t, const expr::Scope& scope, PlanStep& e) {
+    try {
+      return mask(expr::render_preview(t, scope, nullptr));
+    } catch (const expr::EvalError& err) {
+      e.warnings.push_back(mask(located(err) + ": the run fails here"));
+      return t.source();
+    }
+  }
+
+  void describe_command(Frame& f, const model::Step& step, const model::Command& command,
+                        PlanStep& e, const expr::Scope& scope, Value& result, bool may_probe) {
+    e.changes = !step.readonly;
+    command::RenderedCommand rc;
+    try {
+      rc = command::render_command(command, scope);
+    } catch (const expr::EvalError& err) {
+      e.warnings.push_back(mask(located(err) + ": the run fails here"));
+      return;
+    } catch (const std::runtime_error& err) {
+      e.warnings.push_back(mask(std::string(err.what()) + ": the run fails here"));
+      return;
+    }
+    e.command = mask(rc.display);
+    for (const expr::Template* t : command_templates(command)) {
+      for (const expr::ExprPtr& x : t->expressions()) {
+        if (x->calls_raw()) {
+          e.warnings.push_back("${{ " + x->text() +
+                               " }} uses raw(): inserted unquoted, so check it cannot inject code");
+        }
+      }
+    }
+    if (options_.check_programs && e.verdict != Verdict::kSkipped) {
+      for (const std::string& program : command_programs(command, rc)) {
+        if (!program_on_path(program, f.env)) {
+          e.warnings.push_back("'" + program + "' is not on PATH here");
+        }
+      }
+    }
+    if (may_probe && options_.probe && step.readonly && e.verdict == Verdict::kRuns) {
+      // What a check sees after a step that changes something is not what it sees now.
+      if (first_change_.empty()) {
+        probe(f, step, rc, e, scope, result);
+      } else {
+        e.probe_result = "not probed: it runs after " + first_change_ + ", which changes something";
+      }
+    }
+  }
+
+  void probe(Frame& f, const model::Step& step, const command::RenderedCommand& rc, PlanStep& e,
+             const expr::Scope& scope, Value& result) {
+    if (!rc.unknown.empty() || f.unknown_env) {
+      e.probe_result = "not probed: the command depends on " +
+                       (rc.unknown.empty() ? std::string("an env value") : join(rc.unknown, ", "));
+      return;
+    }
+    command::CommandSpec spec;
+    spec.argv = rc.argv;
+    spec.env = f.env;
+    try {
+      for (const model::NamedTemplate& env : step.env) {
+        Value v = expr::render_value(env.value, scope);
+        if (v.is_unknown()) {
+          e.probe_result = "not probed: env." + env.name + " is known at run time";
+          return;
+        }
+        command::put_env(spec.env, env.name, v.to_text());
+      }
+      if (step.cwd) {
+        Value v = expr::render_value(*step.cwd, scope);
+        if (v.is_unknown()) {
+          e.probe_result = "not probed: cwd is known at run time";
+          return;
+        }
+        spec.cwd = v.to_text();
+      }
+    } catch (const expr::EvalError& err) {
+      e.probe_result = "not probed: " + mask(located(err));
+      return;
+    }
+    command::put_env(spec.env, "RUNBOOK_STEP", e.path);
+    if (step.timeout) spec.timeout = step.timeout->value;
+    command::CommandResult res = options_.probe->run(spec, nullptr);
+    e.probed = true;
+    out_.probed = true;
+
+    const bool exited = res.outcome == command::CommandResult::Outcome::kExited;
+    std::string status = exited && res.exit_code == 0 ? "succeeded" : "failed";
+    std::string stdout_text = mask(res.stdout_tail);
+    expr::Map value{{"status", Value(status)},
+                    {"exit_code", res.exit_code >= 0 ? Value(int64_t{res.exit_code}) : Value()},
+                    {"stdout", Value(stdout_text)},
+                    {"stderr", Value(mask(res.stderr_tail))},
+                    {"output", Value()},
+                    {"outputs", expr::Map{}},
+                    {"attempts", 1},
+                    {"duration_ms", int64_t{res.elapsed.count()}}};
+    std::string why;
+    if (auto out = command::capture_output(step.capture, stdout_text, &why)) {
+      value["output"] = *out;
+    } else if (status == "succeeded") {
+      status = "failed";
+      value["status"] = Value(status);
+    }
+    if (status == "succeeded") {
+      expr::MapScope own(&scope);
+      own.set("stdout", value["stdout"]);
+      own.set("stderr", value["stderr"]);
+      own.set("output", value["output"]);
+      own.set("exit_code", value["exit_code"]);
+      expr::Map outputs;
+      try {
+        for (const model::NamedExpr& o : step.outputs)
+          outputs[o.name] = expr::evaluate(*o.value, own);
+        value["outputs"] = Value(std::move(outputs));
+      } catch (const expr::EvalError& err) {
+        why = "in outputs: " + located(err);
+        status = "failed";
+        value["status"] = Value(status);
+      }
+    }
+    if (status == "succeeded") {
+      e.probe_result = "probed: succeeded";
+      result = Value(std::move(value));
+      return;
+    }
+    std::string what = exited ? "exited with " + std::to_string(res.exit_code)
+                              : mask(res.error.empty() ? "did not finish" : res.error);
+    if (exited && res.exit_code == 0) what = mask(why);
+    e.probe_result = "probed: failed (" + what + ")";
+    e.warnings.push_back("the probe failed (" + what + "): a run would stop here" +
+                         (step.retry ? " unless a retry succeeds" : ""));
+    result = Value(std::move(value));
+  }
+
+  void describe(Frame& f, const model::Step& step, const model::CommandAction& a, PlanStep& e,
+                const expr::Scope& scope, Value& result) {
+    describe_command(f, step, a.command, e, scope, result, true);
+  }
+
+  void describe(Frame& f, const model::Step& step, const model::WaitAction& a, PlanStep& e,
+                const expr::Scope& scope, Value& result) {
+    describe_command(f, step, a.command, e, scope, result, false);
+    e.wait = "until " + a.until->text() + ", every " + format_duration(a.interval) + ", at most " +
+             format_duration(a.timeout);
+  }
+
+  void describe(Frame&, const model::Step&, const model::ConfirmAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    e.gate = preview(a.message, scope, e);
+    if (options_.approve_all) {
+      e.gate_approval = "approved by --yes: nobody is asked";
+      if (e.verdict != Verdict::kSkipped) e.warnings.push_back("this gate is approved by --yes");
+    } else {
+      e.gate_approval =
+          "asks at a terminal; without one the run pauses (exit 3) until resume --approve";
+    }
+  }
+
+  void describe(Frame&, const model::Step&, const model::AssertAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    std::vector<std::string> conditions, failing;
+    for (const expr::ExprPtr& c : a.conditions) {
+      conditions.push_back(c->text());
+      if (e.verdict == Verdict::kSkipped) continue;
+      try {
+        Value v = expr::evaluate(*c, scope);
+        if (!v.is_unknown() && !v.truthy()) failing.push_back(c->text());
+      } catch (const expr::EvalError& err) {
+        e.warnings.push_back(mask(located(err) + ": the run fails here"));
+      }
+    }
+    e.detail = join(conditions, " && ");
+    if (!failing.empty()) {
+      e.warnings.push_back("false with these inputs: " + join(failing, "; ") +
+                           ": the run fails here" +
+                           (a.message ? " (" + preview(*a.message, scope, e) + ")" : ""));
+    }
+  }
+
+  void describe(Frame& f, const model::Step&, const model::SetAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    std::vector<std::string> lines;
+    std::vector<std::pair<std::string, Value>> values;
+    for (const model::NamedTemplate& v : a.values) {
+      Value value;
+      try {
+        value = expr::render_value(v.value, scope);
+      } catch (const expr::EvalError& err) {
+        e.warnings.push_back(mask(located(err) + ": the run fails here"));
+        value = Value::unknown_path("vars." + v.name);
+      }
+      std::string shown = value.is_unknown()  ? preview(v.value, scope, e)
+                          : value.is_string() ? value.as_string()
+                                              : value.to_json();
+      lines.push_back("vars." + v.name + " = " + mask(shown));
+      values.emplace_back(v.name, value);
+    }
+    e.detail = join(lines, "\n");
+    if (e.verdict == Verdict::kSkipped) return;
+    for (auto& [name, value] : values) {
+      // Set only if a runtime guard lets it: then what it holds is known at run time too.
+      const bool known = e.verdict == Verdict::kRuns && !value.is_unknown();
+      f.scope.set_var(name, known ? value : Value::unknown_path("vars." + name));
+    }
+  }
+
+  void describe(Frame&, const model::Step&, const model::LogAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    e.detail = preview(a.message, scope, e);
+  }
+
+  void describe(Frame&, const model::Step&, const model::FailAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    e.detail = preview(a.message, scope, e);
+    if (e.verdict == Verdict::kRuns && e.when.empty())
+      e.warnings.push_back("this step fails the run");
+  }
+
+  void describe(Frame&, const model::Step&, const model::SleepAction& a, PlanStep& e,
+                const expr::Scope&, Value&) {
+    e.detail = format_duration(a.duration);
+  }
+
+  void describe(Frame&, const model::Step& step, const model::IncludeAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    e.include = a.path.value;
+    expr::Map given;
+    for (const model::NamedTemplate& w : a.with) {
+      Value v;
+      try {
+        v = expr::render_value(w.value, scope);
+      } catch (const expr::EvalError& err) {
+        e.warnings.push_back(mask(located(err) + ": the run fails here"));
+        v = Value::unknown_path("with." + w.name);
+      }
+      e.with.push_back(w.name + " = " +
+                       mask(v.is_unknown() ? preview(w.value, scope, e) : v.to_text()));
+      given[w.name] = v;
+    }
+    const Verdict verdict = e.verdict;
+    Reach inner{e.when, verdict == Verdict::kRuntime, e.depends};
+    const int depth = e.depth;
+    push(std::move(e));
+    if (verdict == Verdict::kSkipped || !a.runbook) return;
+    std::vector<std::string> problems, missing;
+    auto inputs = load::resolve_inputs(*a.runbook, given, &problems, &missing);
+    if (!inputs) {
+      out_.steps.back().warnings.push_back(
+          mask("inputs of '" + a.path.value + "': " + join(problems, "; ")));
+      return;
+    }
+    (void)step;
+    plan_runbook(*a.runbook, *inputs, out_.steps.back().path + "/", depth + 1, inner);
+  }
+
+  void describe(Frame& f, const model::Step&, const model::GroupAction& a, PlanStep& e,
+                const expr::Scope& scope, Value&) {
+    const Verdict verdict = e.verdict;
+    Reach inner{e.when, verdict == Verdict::kRuntime, e.depends};
+    if (inner.conditional && inner.when.empty()) inner.when = "if " + e.path + " runs";
+    const int depth = e.depth;
+    const std::string path = e.path;
+    push(std::move(e));
+    if (verdict == Verdict::kSkipped) return;
+    plan_list(f, a.steps, path + "/", scope, depth + 1, inner);
+  }
+
+  const PlannerOptions& options_;
+  Plan& out_;
+  std::vector<std::string> pending_warnings_;
+  std::string first_change_;  // the first step that changes something: probes stop there
+};
+
+}  // namespace
+
+Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerOptions& options) {
+  Plan plan;
+  plan.runbook = rb.name.value;
+  plan.file = rb.path;
+  for (const model::InputSpec& spec : rb.inputs) {
+    auto it = inputs.find(spec.name);
+    Value v = it == inputs.end() ? Value() : it->second;
+    if (v.is_unknown()) {
+      plan.inputs_not_given.push_back(spec.name);
+    } else if (spec.secret && !v.is_null()) {
+      v = Value("***");
+    }
+    plan.inputs[spec.name] = v;
+  }
+  Planner(options, plan).plan_runbook(rb, inputs, "", 0, Reach{});
+  plan.digest = plan_digest(plan);
+  return plan;
+}
+
+}  // namespace rb::plan

@@ -1,0 +1,35 @@
+#pragma once
+// Plan: works out what a run would do without running it. It walks the steps in the engine's
+// order (check::order_steps), renders each command with the engine's own renderer
+// (command/command_render.h), and evaluates guards three-valued: a value only a run can know
+// (steps.X.output, a var set from it, run.id) is unknown (expr/value.h), so a guard is decided
+// (runs, skipped) or left to run time with the names it depends on; never a false "skipped".
+// Nothing is executed, except with `probe`: steps marked readonly go to that runner, and their
+// results decide more guards.
+#include <string>
+#include <vector>
+
+#include "command/command_runner.h"
+#include "command/secret_masker.h"
+#include "expr/value.h"
+#include "load/model.h"
+#include "plan/plan.h"
+
+namespace rb::plan {
+
+struct PlannerOptions {
+  std::vector<std::string> base_env;  // the environment a run would start from ("K=V")
+  bool approve_all = false;           // the run would be given --yes
+  // --probe: runs readonly steps; null plans without running anything.
+  command::CommandRunner* probe = nullptr;
+  const command::SecretMasker* masker = nullptr;  // secrets as *** in everything shown
+  // Warn about programs not found on the PATH of base_env (machine-dependent, so never part of
+  // the digest).
+  bool check_programs = true;
+};
+
+// `inputs` are resolved (load::resolve_inputs, unknown where not given). The runbook must have
+// passed check::check_runbook.
+Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerOptions& options);
+
+}  // namespace rb::plan

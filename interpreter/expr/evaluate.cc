@@ -76,8 +76,8 @@ class Evaluator {
         const Value object = eval(*n.children[0]);
         if (object.is_unknown()) {
           const Unknown& u = object.as_unknown();
-          if (u.is_path) return Value::unknown_path(u.depends[0] + "." + n.name);
-          return object;
+          if (u.extend > 0) return Value::unknown_path(u.depends[0] + "." + n.name, u.extend - 1);
+          return u.is_path ? Value::unknown_of({&object}) : object;
         }
         try {
           return read_member(object, n.name);

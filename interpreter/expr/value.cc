@@ -120,19 +120,20 @@ void merge_depends(std::vector<std::string>& into, const Value& v) {
 
 }  // namespace
 
-Value Value::make_unknown(std::vector<std::string> depends, bool is_path) {
+Value Value::make_unknown(std::vector<std::string> depends, bool is_path, int extend) {
   std::sort(depends.begin(), depends.end());
   depends.erase(std::unique(depends.begin(), depends.end()), depends.end());
   auto u = std::make_shared<Unknown>();
   u->depends = std::move(depends);
   u->is_path = is_path && u->depends.size() == 1;
+  u->extend = u->is_path ? extend : 0;
   Value v;
   v.v_ = std::shared_ptr<const Unknown>(std::move(u));
   return v;
 }
 
-Value Value::unknown_path(std::string name) {
-  return make_unknown({std::move(name)}, true);
+Value Value::unknown_path(std::string name, int extend) {
+  return make_unknown({std::move(name)}, true, extend);
 }
 
 Value Value::unknown_of(std::initializer_list<const Value*> parts) {

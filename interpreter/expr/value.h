@@ -25,9 +25,11 @@ enum class ValueType { kNull, kBool, kInt, kNumber, kString, kList, kMap, kUnkno
 // What an unknown value depends on: the names that only a run can know ("steps.leader.output").
 struct Unknown {
   std::vector<std::string> depends;  // sorted, unique
-  // The value is still exactly the name in depends[0] (steps.x, then steps.x.output): a member
-  // read extends that name rather than closing it.
+  // The value is still exactly the name in depends[0] (steps.x, then steps.x.output).
   bool is_path = false;
+  // How many member reads extend that name (steps.x -> steps.x.output) before they stop
+  // adding to it: a plan says "depends on steps.x.output", not on every key read below it.
+  int extend = 0;
 };
 
 class Value {
@@ -43,8 +45,8 @@ class Value {
   Value(std::string_view s) : v_(std::string(s)) {}
   Value(List l) : v_(std::make_shared<List>(std::move(l))) {}
   Value(Map m) : v_(std::make_shared<Map>(std::move(m))) {}
-  // An unknown value standing for `name` (steps.x), which member reads extend.
-  static Value unknown_path(std::string name);
+  // An unknown value standing for `name` (steps.x); the next `extend` member reads extend it.
+  static Value unknown_path(std::string name, int extend = 0);
   // An unknown value depending on everything `parts` depend on (each unknown or not).
   static Value unknown_of(std::initializer_list<const Value*> parts);
   static Value unknown_of(const std::vector<Value>& parts);
@@ -94,7 +96,7 @@ class Value {
   static const char* type_name(ValueType t);
 
  private:
-  static Value make_unknown(std::vector<std::string> depends, bool is_path);
+  static Value make_unknown(std::vector<std::string> depends, bool is_path, int extend = 0);
 
   std::variant<std::nullptr_t, bool, int64_t, double, std::string, std::shared_ptr<List>,
                std::shared_ptr<Map>, std::shared_ptr<const Unknown>>

@@ -271,7 +271,7 @@ class Planner {
     } catch (const expr::EvalError& e) {
       header.warnings.push_back(mask("for_each: " + located(e) + ": the run fails here"));
       push(std::move(header));
-      if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id));
+      if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id, 1));
       return;
     }
     Reach body = reach;
@@ -318,7 +318,7 @@ class Planner {
       if (!any_ran && !step.id.empty()) f.scope.set_step(step.id, skipped_step_value());
       if (!any_ran) return;
     }
-    if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id));
+    if (!step.id.empty()) f.scope.set_step(step.id, Value::unknown_path("steps." + step.id, 1));
   }
 
   // Plans one run of a step (or of one loop item): its guard, then its action.
@@ -342,7 +342,7 @@ class Planner {
     }
     apply_reach(e, reach);
     const bool skipped = e.verdict == Verdict::kSkipped;
-    Value result = skipped ? skipped_step_value() : Value::unknown_path("steps." + step.id);
+    Value result = skipped ? skipped_step_value() : Value::unknown_path("steps." + step.id, 1);
     std::visit([&](const auto& a) { describe(f, step, a, e, scope, result); }, step.action);
     // What would go wrong in a step that does not run is not the reviewer's concern.
     if (skipped) e.warnings.clear();

@@ -20,6 +20,15 @@ constexpr std::array<std::string_view, 58> kShellWords = {
     "then",   "time",     "trap",   "true",   "type",    "ulimit",   "umask",   "unset",
     "until",  "while"};
 
+// Words after which the next word starts the command: `if cmd`, `then cmd`, `! cmd`.
+bool leads_command(std::string_view w) {
+  for (std::string_view k : {"!", "if", "then", "else", "elif", "do", "while", "until", "time",
+                             "{", "exec", "command", "builtin"}) {
+    if (w == k) return true;
+  }
+  return false;
+}
+
 bool is_shell_word(std::string_view w) {
   return w == ":" || w == "." ||
          std::find(kShellWords.begin(), kShellWords.end(), w) != kShellWords.end();
@@ -79,8 +88,10 @@ void shell_programs(std::string_view script, std::vector<std::string>& out) {
       std::string_view word = line.substr(i, j - i);
       if (at_command && !word.empty()) {
         const bool assignment = word.find('=') != std::string_view::npos;
-        if (assignment || is_shell_word(word)) {
+        if (assignment || leads_command(word)) {
           // `if cmd`, `then cmd`, `X=1 cmd`: the next word starts the command.
+        } else if (is_shell_word(word)) {
+          at_command = false;  // a builtin: its arguments are not programs
         } else {
           if (plain_program(word)) out.emplace_back(word);
           at_command = false;

@@ -14,7 +14,7 @@ namespace {
 const MapScope& plan_scope() {
   static const MapScope scope = [] {
     MapScope s(&test_scope());
-    s.set("steps", Value::unknown_path("steps"));
+    s.set("steps", Value::unknown_path("steps", 2));
     s.set("vars", Map{{"units", Value::unknown_path("vars.units")}, {"known", "yes"}});
     return s;
   }();

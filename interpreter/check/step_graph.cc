@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <queue>
 
 #include "base/spelling.h"
 
@@ -41,65 +42,75 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
       out.depends[i].push_back(it->second);
     }
   }
-  // Depth-first search for cycles, then Kahn's algorithm with the lowest index first.
-  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
-  std::vector<size_t> stack;
-  bool cycle_reported = false;
-  std::function<void(size_t)> visit = [&](size_t i) {
-    state[i] = 1;
-    stack.push_back(i);
-    for (size_t d : out.depends[i]) {
-      if (state[d] == 1) {
-        out.ok = false;
-        if (diags && !cycle_reported) {
-          cycle_reported = true;
-          // The stack from d to i is a chain of needs; i needs d closes it.
-          size_t from = 0;
-          while (stack[from] != d) ++from;
-          std::string shown;
-          for (size_t k = from; k < stack.size(); ++k) {
-            shown += step_label(steps[stack[k]], stack[k]) + " -> ";
-          }
-          shown += step_label(steps[d], d);
-          const model::Step& at = steps[i];
-          Location where = at.location;
-          for (const auto& need : at.needs) {
-            if (by_id.count(need.value) && by_id[need.value] == d) where = need.location;
-          }
-          diags->error(where, "dependency cycle: " + shown,
-                       "each step runs after the steps it needs (or after the step before it); "
-                       "remove one of these needs");
-        }
-      } else if (state[d] == 0) {
-        visit(d);
-      }
-    }
-    stack.pop_back();
-    state[i] = 2;
-  };
-  for (size_t i = 0; i < n; ++i) {
-    if (state[i] == 0) visit(i);
-  }
-  if (!out.ok) return out;
+  // Kahn's algorithm, the lowest ready index first: O(N log N). Only when it cannot order every
+  // step is there a cycle, and then a depth-first search finds one to report.
   std::vector<size_t> remaining(n, 0);
   std::vector<std::vector<size_t>> dependents(n);
   for (size_t i = 0; i < n; ++i) {
     remaining[i] = out.depends[i].size();
     for (size_t d : out.depends[i]) dependents[d].push_back(i);
   }
-  std::vector<bool> done(n, false);
-  for (size_t round = 0; round < n; ++round) {
-    size_t pick = n;
-    for (size_t i = 0; i < n; ++i) {
-      if (!done[i] && remaining[i] == 0) {
-        pick = i;
-        break;
-      }
-    }
-    if (pick == n) break;
-    done[pick] = true;
+  std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  for (size_t i = 0; i < n; ++i) {
+    if (remaining[i] == 0) ready.push(i);
+  }
+  while (!ready.empty()) {
+    size_t pick = ready.top();
+    ready.pop();
     out.order.push_back(pick);
-    for (size_t d : dependents[pick]) --remaining[d];
+    for (size_t d : dependents[pick]) {
+      if (--remaining[d] == 0) ready.push(d);
+    }
+  }
+  if (out.order.size() == n) return out;
+  out.ok = false;
+  out.order.clear();
+  if (!diags) return out;
+
+  // The first cycle a depth-first search from each step in turn meets (iterative: a long chain
+  // of steps must not exhaust the stack).
+  std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
+  std::vector<size_t> stack;
+  std::vector<size_t> next;  // per stack entry: the next dependency to follow
+  for (size_t root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    state[root] = 1;
+    stack.push_back(root);
+    next.push_back(0);
+    while (!stack.empty()) {
+      const size_t i = stack.back();
+      if (next.back() == out.depends[i].size()) {
+        state[i] = 2;
+        stack.pop_back();
+        next.pop_back();
+        continue;
+      }
+      const size_t d = out.depends[i][next.back()++];
+      if (state[d] == 0) {
+        state[d] = 1;
+        stack.push_back(d);
+        next.push_back(0);
+        continue;
+      }
+      if (state[d] != 1) continue;
+      // The stack from d to i is a chain of needs; i needs d closes it.
+      size_t from = 0;
+      while (stack[from] != d) ++from;
+      std::string shown;
+      for (size_t k = from; k < stack.size(); ++k) {
+        shown += step_label(steps[stack[k]], stack[k]) + " -> ";
+      }
+      shown += step_label(steps[d], d);
+      const model::Step& at = steps[i];
+      Location where = at.location;
+      for (const auto& need : at.needs) {
+        if (by_id.count(need.value) && by_id[need.value] == d) where = need.location;
+      }
+      diags->error(where, "dependency cycle: " + shown,
+                   "each step runs after the steps it needs (or after the step before it); "
+                   "remove one of these needs");
+      return out;
+    }
   }
   return out;
 }

@@ -138,7 +138,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
     tail = "<details><summary>Graph</summary>\n\n```mermaid\n" + options.mermaid +
            "```\n\n</details>\n";
   }
-  auto code = [](const std::string& text) {
+  auto code = [](const std::string& text, const char* lang) {
     // A fence longer than any run of backticks inside.
     size_t longest = 0, run = 0;
     for (char ch : text) {
@@ -146,7 +146,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
       longest = std::max(longest, run);
     }
     std::string fence(std::max<size_t>(3, longest + 1), '`');
-    return fence + "sh\n" + text + "\n" + fence + "\n";
+    return fence + lang + "\n" + text + "\n" + fence + "\n";
   };
   auto cell = [](std::string text) {
     std::string out;
@@ -202,7 +202,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
       std::string body = !s.command.empty() ? s.command : !s.gate.empty() ? s.gate : s.detail;
       const bool long_body = std::count(body.begin(), body.end(), '\n') >= 8;
       if (long_body) block += "<details><summary>" + s.action + "</summary>\n\n";
-      block += code(body) + "\n";
+      block += code(body, s.command.empty() ? "text" : "sh") + "\n";
       if (long_body) block += "</details>\n\n";
     }
     if (options.limit && head.size() + table.size() + row.size() + details.size() + block.size() +

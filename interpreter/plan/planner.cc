@@ -497,6 +497,7 @@ class Planner {
   void describe(Frame& f, const model::Step& step, const model::WaitAction& a, PlanStep& e,
                 const expr::Scope& scope, Value& result) {
     describe_command(f, step, a.command, e, scope, result, false);
+    e.changes = false;  // a wait polls: it observes until the world is as it expects
     e.wait = "until " + a.until->text() + ", every " + format_duration(a.interval) + ", at most " +
              format_duration(a.timeout);
   }
@@ -639,7 +640,7 @@ Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerO
     Value v = it == inputs.end() ? Value() : it->second;
     if (v.is_unknown()) {
       plan.inputs_not_given.push_back(spec.name);
-    } else if (spec.secret && !v.is_null()) {
+    } else if (spec.secret && !v.to_text().empty()) {
       v = Value("***");
     }
     plan.inputs[spec.name] = v;

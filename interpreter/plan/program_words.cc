@@ -22,8 +22,8 @@ constexpr std::array<std::string_view, 58> kShellWords = {
 
 // Words after which the next word starts the command: `if cmd`, `then cmd`, `! cmd`.
 bool leads_command(std::string_view w) {
-  for (std::string_view k : {"!", "if", "then", "else", "elif", "do", "while", "until", "time",
-                             "{", "exec", "command", "builtin"}) {
+  for (std::string_view k : {"!", "if", "then", "else", "elif", "do", "while", "until", "time", "{",
+                             "exec", "command", "builtin"}) {
     if (w == k) return true;
   }
   return false;

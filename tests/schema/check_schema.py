@@ -123,7 +123,7 @@ def default_targets():
     for folder in ("runbooks", "examples"):
         for p in sorted((ROOT / folder).rglob("*.yaml")):
             rel = p.relative_to(ROOT)
-            if rel.parts[:2] == ("examples", "sim"):
+            if rel.parts[:2] in (("examples", "sim"), ("examples", "github-actions")):
                 continue
             good.append(p)
     for folder in ("tests/validate/good", "tests/schema/good", "tests/runbooks"):

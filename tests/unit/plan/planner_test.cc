@@ -207,7 +207,8 @@ finally:
   yes.check_programs = false;
   plan::Plan approved = plan::make_plan(*rb, inputs_of(*rb, {{"app", "db"}}), yes);
   CHECK(step(approved, "gate").gate == "Go on with db?");
-  CHECK(step(approved, "gate").warnings == std::vector<std::string>{"this gate is approved by --yes"});
+  CHECK(step(approved, "gate").warnings ==
+        std::vector<std::string>{"this gate is approved by --yes"});
 }
 
 TEST_CASE("secrets are masked in every part of a plan") {
@@ -280,10 +281,12 @@ steps:
 }
 
 TEST_CASE("a step that moved is reported as moved") {
-  auto base = load_rb("runbook: 1\nname: m\nsteps:\n  - {id: a, log: a}\n  - {id: b, log: b}\n"
-                   "  - {id: c, log: c}\n");
-  auto head = load_rb("runbook: 1\nname: m\nsteps:\n  - {id: c, log: c}\n  - {id: a, log: a}\n"
-                   "  - {id: b, log: b}\n");
+  auto base = load_rb(
+      "runbook: 1\nname: m\nsteps:\n  - {id: a, log: a}\n  - {id: b, log: b}\n"
+      "  - {id: c, log: c}\n");
+  auto head = load_rb(
+      "runbook: 1\nname: m\nsteps:\n  - {id: c, log: c}\n  - {id: a, log: a}\n"
+      "  - {id: b, log: b}\n");
   std::vector<plan::StepChange> d = plan::diff_plans(plan_of(*base, {}), plan_of(*head, {}));
   REQUIRE(d.size() == 1);
   CHECK(d[0].step == "c");

@@ -162,7 +162,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
     return out;
   };
 
-  std::string table = "| # | step | verdict | |\n| ---: | --- | --- | --- |\n";
+  std::string table = "| # | step | verdict | kind |\n| ---: | --- | --- | --- |\n";
   std::string details = "### Steps\n\n";
   int number = 0;
   size_t cut_at = 0;  // steps shown when cut

@@ -174,7 +174,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
                        : s.action == "confirm"                     ? "**gate**"
                                                                    : "";
     std::string row =
-        "| " + std::to_string(number) + " | " + std::string(static_cast<size_t>(s.depth) * 2, ' ') +
+        "| " + std::to_string(number) + " | " + (s.depth > 0 ? std::string("↳ ") : std::string()) +
         "`" + cell(s.path) + "` " + cell(s.title == s.action ? "" : s.title) + " | " +
         cell(verdict_text(s)) + " | " + mark + (s.warnings.empty() ? "" : " ⚠️") + " |\n";
     std::string block;

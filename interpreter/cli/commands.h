@@ -20,5 +20,6 @@ void add_status_command(CLI::App& app, int* exit_code);
 void add_history_command(CLI::App& app, int* exit_code);
 void add_plan_command(CLI::App& app, int* exit_code);
 void add_graph_command(CLI::App& app, int* exit_code);
+void add_test_command(CLI::App& app, int* exit_code);
 
 }  // namespace rb::cli

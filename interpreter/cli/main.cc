@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   rb::cli::add_resume_command(app, &exit_code);
   rb::cli::add_status_command(app, &exit_code);
   rb::cli::add_history_command(app, &exit_code);
+  rb::cli::add_test_command(app, &exit_code);
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];

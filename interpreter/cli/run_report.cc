@@ -31,6 +31,30 @@ std::string pad(const std::string& s, size_t width) {
   return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
 
+std::string md_cell(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string next_step(const record::RunRecord& run) {
+  if (run.status == "paused") return "runbook resume " + run.run_id + " --approve";
+  if (run.status == "failed" || run.status == "interrupted" || run.status == "running") {
+    return "runbook resume " + run.run_id;
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -61,30 +85,6 @@ std::string xml_escape(const std::string& s) {
   }
   return out;
 }
-
-std::string md_cell(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string next_step(const record::RunRecord& run) {
-  if (run.status == "paused") return "runbook resume " + run.run_id + " --approve";
-  if (run.status == "failed" || run.status == "interrupted" || run.status == "running") {
-    return "runbook resume " + run.run_id;
-  }
-  return "";
-}
-
-}  // namespace
 
 std::string status_text(const record::RunRecord& run) {
   std::string out = "run " + run.run_id + "  " + run.runbook + "  " + run.status + "\n";

@@ -12,4 +12,7 @@ std::string status_json(const record::RunRecord& run);
 std::string status_markdown(const record::RunRecord& run);
 std::string status_junit(const record::RunRecord& run);
 
+// Text for an XML attribute or element (control characters XML forbids become '?').
+std::string xml_escape(const std::string& s);
+
 }  // namespace rb::cli

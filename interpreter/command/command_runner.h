@@ -16,7 +16,10 @@ namespace rb::command {
 struct CommandSpec {
   std::vector<std::string> argv;  // argv[0] is searched in the PATH of `env` when it has no '/'
   std::vector<std::string> env;   // the child's whole environment, "K=V"
-  std::string cwd;                // "" = runbook's own working directory
+  // The command as people read it (RenderedCommand::display, unmasked): what a runner that
+  // answers from mocks (runbook test) matches on. ProcessRunner ignores it.
+  std::string display;
+  std::string cwd;  // "" = runbook's own working directory
   std::optional<Duration> timeout;
   Duration kill_grace{5000};  // between SIGTERM and SIGKILL, on timeout or interrupt
   // Inherit runbook's stdin/stdout/stderr (for tools that talk to a person): nothing is

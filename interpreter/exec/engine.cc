@@ -451,6 +451,7 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
 
   command::CommandSpec spec;
   spec.argv = std::move(rc.argv);
+  spec.display = std::move(rc.display);
   spec.env = f.env;
   for (const model::NamedTemplate& e : step.env) {
     put_env(spec.env, e.name, expr::render_text(e.value, scope));

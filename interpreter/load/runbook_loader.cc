@@ -32,7 +32,8 @@ bool valid_runbook_name(const std::string& s) {
   return true;
 }
 
-// Reports bytes that make a file not text, at their place. Returns false when found.
+}  // namespace
+
 bool check_text(const SourceFile& file, Diagnostics& diags) {
   const std::string& t = file.text();
   for (size_t i = 0; i < t.size(); ++i) {
@@ -63,8 +64,6 @@ bool check_text(const SourceFile& file, Diagnostics& diags) {
   }
   return true;
 }
-
-}  // namespace
 
 bool is_identifier(const std::string& s, bool allow_hyphen) {
   if (s.empty() || s.size() > 100) return false;

@@ -63,5 +63,7 @@ class StepLoader {
 };
 
 bool is_identifier(const std::string& s, bool allow_hyphen);
+// Reports bytes that make a file not text (or not UTF-8), at their place. False when found.
+bool check_text(const SourceFile& file, Diagnostics& diags);
 
 }  // namespace rb::load

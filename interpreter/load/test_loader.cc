@@ -72,6 +72,7 @@ class TestLoader {
         for (auto it = n.begin(); it != n.end(); ++it) {
           if (!r_.expect_scalar(it->first, "an input name", here)) continue;
           sc.inputs[it->first.Scalar()] = r_.node_value(it->second);
+          sc.input_locations[it->first.Scalar()] = r_.at(it->first, here);
         }
       }
     } else {

@@ -2,6 +2,7 @@
 // The typed model of a test file (NAME.test.yaml) for `runbook test`: the runbook under test and
 // its scenarios, each with inputs, mocks, gate answers and expectations. Every element keeps its
 // place in the test file, so a failed expectation points at the line that states it.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,6 +85,7 @@ struct Scenario {
   Located<std::string> name;
   expr::Map inputs;
   Location inputs_location;
+  std::map<std::string, Location> input_locations;  // of each input's name
   std::vector<std::string> env;  // "K=V": the environment the run starts from (default: empty)
   TestStage run;
   std::vector<TestStage> resumes;  // resume: each continues the run before it (replayed)

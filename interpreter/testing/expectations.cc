@@ -140,17 +140,19 @@ void check_expectations(const model::Expectations& e, const StageRun& run,
 
   if (e.commands) {
     size_t pos = 0;
+    const std::string* previous = nullptr;
     for (const auto& item : e.commands->items) {
       bool found = false;
       for (; pos < run.calls.size() && !found; ++pos) {
         found = glob_match(item.value, run.calls[pos].command);
       }
-      if (found) continue;
-      out.push_back(Failure{
-          item.location,
-          "expected a command matching '" + item.value + "'" +
-              (pos > 0 && &item != &e.commands->items.front() ? " after the ones before it" : "") +
-              "; none ran" + seen_commands(run)});
+      if (found) {
+        previous = &item.value;
+        continue;
+      }
+      std::string m = "expected a command matching '" + item.value + "'";
+      if (previous != nullptr) m += " after one matching '" + *previous + "'";
+      out.push_back(Failure{item.location, m + "; none ran" + seen_commands(run)});
       break;
     }
   }

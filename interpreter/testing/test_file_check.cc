@@ -24,17 +24,39 @@ class TestFileChecker {
   }
 
   void scenario(const model::Scenario& sc) {
+    // Unknown names at their place, with "did you mean"; the other problems of a value at it.
+    std::vector<std::string> declared;
+    for (const model::InputSpec& spec : rb_.inputs) declared.push_back(spec.name);
+    expr::Map known;
+    for (const auto& [name, value] : sc.inputs) {
+      if (rb_.find_input(name) != nullptr) {
+        known[name] = value;
+        continue;
+      }
+      std::string hint = did_you_mean(name, declared);
+      if (hint.empty()) hint = "the inputs of '" + rb_.name.value + "': " + join_names(declared);
+      diags_.error(where(sc, name), "the runbook has no input '" + name + "'", hint,
+                   static_cast<int>(name.size()));
+    }
     std::vector<std::string> problems;
-    load::resolve_inputs(rb_, sc.inputs, &problems);
+    load::resolve_inputs(rb_, known, &problems);
     for (const std::string& p : problems) {
-      diags_.error(sc.inputs_location, "scenario '" + sc.name.value + "': " + p,
-                   "inputs: are given as the runbook '" + rb_.name.value + "' declares them");
+      std::string at;
+      for (const auto& [name, value] : known) {
+        if (p.compare(0, 8 + name.size(), "input '" + name + "'") == 0) at = name;
+      }
+      diags_.error(where(sc, at), p);
     }
     stage(sc.run);
     for (const model::TestStage& st : sc.resumes) stage(st);
   }
 
  private:
+  static Location where(const model::Scenario& sc, const std::string& input) {
+    auto it = sc.input_locations.find(input);
+    return it == sc.input_locations.end() ? sc.inputs_location : it->second;
+  }
+
   void stage(const model::TestStage& st) {
     for (const model::GateAnswer& g : st.approve.gates) {
       if (std::find(gates_.begin(), gates_.end(), g.gate.value) != gates_.end()) continue;

@@ -110,6 +110,14 @@ class TestLoader {
   }
 
  private:
+  // Where `key` is written in a mapping (the key, not its value).
+  Location key_at(const YAML::Node& map, const std::string& key, Location fallback) const {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key) return r_.at(it->first, fallback);
+    }
+    return fallback;
+  }
+
   void stage(const YAML::Node& node, model::TestStage& st) {
     if (const YAML::Node n = node["approve"]; n.IsDefined() && !n.IsNull()) {
       st.approve.location = r_.at(n, st.location);
@@ -172,7 +180,7 @@ class TestLoader {
     model::Mock m;
     const YAML::Node match = node["match"], regex = node["regex"];
     if (match.IsDefined() && regex.IsDefined()) {
-      r_.diags().error(r_.at(regex, here), "a mock has both 'match' and 'regex'",
+      r_.diags().error(key_at(node, "regex", here), "a mock has both 'match' and 'regex'",
                        "keep one: 'match' is a glob on the whole command, 'regex' a regular "
                        "expression found in it");
       return std::nullopt;
@@ -210,7 +218,7 @@ class TestLoader {
     if (const YAML::Node results = node["results"]; results.IsDefined()) {
       for (const char* key : {"stdout", "stderr", "exit_code", "delay"}) {
         if (const YAML::Node n = node[key]; n.IsDefined()) {
-          r_.diags().error(r_.at(node[key], here),
+          r_.diags().error(key_at(node, key, here),
                            std::string("a mock has both 'results' and '") + key + "'",
                            std::string("put '") + key + "' into each of the results");
           return std::nullopt;

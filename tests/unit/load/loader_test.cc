@@ -4,6 +4,7 @@
 #include "load/input_values.h"
 #include "load/loader.h"
 #include "load/scalar_origin.h"
+#include "load/test_loader.h"
 
 using namespace rb;
 
@@ -134,4 +135,29 @@ TEST_CASE("hostile YAML does not crash the loader") {
   Diagnostics ds3;
   CHECK(load_text("runbook: 1\nname: t\nsteps:\n  - log: &a x\n  - log: *b\n", ds3) == nullptr);
   CHECK(ds3.has_errors());
+}
+
+TEST_CASE("a test file's mistakes are located, with did you mean") {
+  Diagnostics diags;
+  auto tf = load::load_test_text("t.test.yaml", R"(runbook: rb.yaml
+scenarios:
+  - name: one
+    mocks:
+      - match: "a *"
+        exit_code: 1
+        results: [{ exit_code: 0 }]
+    expect:
+      stauts: failed
+)",
+                                 diags);
+  REQUIRE(tf != nullptr);
+  std::vector<std::string> got;
+  for (const Diagnostic& d : diags.items()) {
+    got.push_back(d.location.str() + ": " + d.message + " | " + d.hint);
+  }
+  CHECK(got == std::vector<std::string>{
+                   "t.test.yaml:6:9: a mock has both 'results' and 'exit_code' | put 'exit_code' "
+                   "into each of the results",
+                   "t.test.yaml:9:7: unknown key 'stauts' in 'expect' | did you mean 'status'?"});
+  CHECK(tf->runbook_path == "rb.yaml");
 }

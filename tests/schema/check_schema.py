@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Checks runbooks against schemas/runbook.schema.json (JSON Schema draft 2020-12).
+"""Checks runbooks against schemas/runbook.schema.json and test files (NAME.test.yaml) against
+schemas/runbook-test.schema.json (JSON Schema draft 2020-12).
 
 Usage:
   tests/schema/check_schema.py [-v] [FILE...]
@@ -9,6 +10,10 @@ which must be refused. Without FILEs: every runbook under runbooks/, examples/ (
 examples/sim/), tests/runbooks/, tests/validate/good/ and tests/schema/good/ must be accepted, and every file in
 tests/validate/bad/ and tests/schema/bad/ whose first line holds `# schema: reject` must be
 refused (the other bad files are for `runbook validate`: their faults are beyond a schema).
+Test files: every NAME.test.yaml under runbooks/, examples/ and tests/runbook-test/ must be
+accepted, except those marked `# schema: reject` (tests/runbook-test/invalid/), which must be
+refused; and the keys the test-file loader knows (interpreter/load/test_loader.cc) must be the
+keys the test schema allows, so the two cannot drift apart.
 
 Prints one line per failure (every file with -v) and `N passed, M failed`; exits 1 when any
 check failed, 2 when it cannot run.
@@ -34,6 +39,17 @@ except ImportError as e:  # pragma: no cover - depends on the machine
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schemas" / "runbook.schema.json"
+TEST_SCHEMA = ROOT / "schemas" / "runbook-test.schema.json"
+TEST_LOADER = ROOT / "interpreter" / "load" / "test_loader.cc"
+# Each key list of the test-file loader, and where the schema lists the same keys.
+TEST_KEY_LISTS = {
+    "kTopKeys": (),
+    "kScenarioKeys": ("$defs", "scenario"),
+    "kResumeKeys": ("$defs", "resume"),
+    "kMockKeys": ("$defs", "mock"),
+    "kResultKeys": ("$defs", "result"),
+    "kExpectKeys": ("$defs", "expect"),
+}
 REJECT_MARKER = "# schema: reject"
 
 
@@ -118,14 +134,42 @@ def problems(validator, path):
     return found
 
 
+def is_test_file(path):
+    return path.name.endswith((".test.yaml", ".test.yml"))
+
+
+def test_key_drift(schema):
+    """Lines naming keys the test-file loader and the test schema disagree on."""
+    source = TEST_LOADER.read_text(encoding="utf-8")
+    found = []
+    for name, where in TEST_KEY_LISTS.items():
+        m = re.search(r"\b" + name + r"\s*=\s*\{([^}]*)\}", source)
+        if not m:
+            found.append(f"{name}: not found in {TEST_LOADER.relative_to(ROOT)}")
+            continue
+        loader = set(re.findall(r'"([^"]+)"', m.group(1)))
+        node = schema
+        for part in where:
+            node = node[part]
+        allowed = set(node.get("properties", {}))
+        if loader != allowed:
+            where_text = "/".join(where) or "(top level)"
+            found.append(f"{name} vs {where_text}: only the loader: {sorted(loader - allowed)}, "
+                         f"only the schema: {sorted(allowed - loader)}")
+    return found
+
+
 def default_targets():
     good, bad = [], []
     for folder in ("runbooks", "examples"):
         for p in sorted((ROOT / folder).rglob("*.yaml")):
             rel = p.relative_to(ROOT)
-            if rel.parts[:2] in (("examples", "sim"), ("examples", "github-actions")):
+            if rel.parts[:2] in (("examples", "sim"), ("examples", "github-actions")) or is_test_file(p):
                 continue
             good.append(p)
+    for folder in ("runbooks", "examples", "tests/runbook-test"):
+        for p in sorted((ROOT / folder).rglob("*.test.yaml")):
+            (bad if expects_reject(p) else good).append(p)
     for folder in ("tests/validate/good", "tests/schema/good", "tests/runbooks"):
         good += sorted((ROOT / folder).glob("*.yaml"))
     for folder in ("tests/validate/bad", "tests/schema/bad"):
@@ -148,6 +192,14 @@ def main(argv):
         print("0 passed, 1 failed")
         return 1
     validator = validator_class(schema, format_checker=jsonschema.FormatChecker())
+    test_schema = json.loads(TEST_SCHEMA.read_text(encoding="utf-8"))
+    try:
+        validator_class.check_schema(test_schema)
+    except jsonschema.exceptions.SchemaError as e:
+        print(f"FAIL {TEST_SCHEMA.relative_to(ROOT)}: not a valid JSON Schema: {e.message}")
+        print("0 passed, 1 failed")
+        return 1
+    test_validator = validator_class(test_schema, format_checker=jsonschema.FormatChecker())
 
     if files:
         targets = [(pathlib.Path(f).resolve(), expects_reject(f)) for f in files]
@@ -155,12 +207,18 @@ def main(argv):
         targets = default_targets()
 
     passed = failed = 0
+    drift = test_key_drift(test_schema)
+    for d in drift:
+        failed += 1
+        print(f"FAIL {TEST_SCHEMA.relative_to(ROOT)} and the test-file loader disagree: {d}")
+    if not drift:
+        passed += 1
     for path, reject in targets:
         try:
             shown = path.relative_to(ROOT)
         except ValueError:
             shown = path
-        found = problems(validator, path)
+        found = problems(test_validator if is_test_file(path) else validator, path)
         if reject and not found:
             failed += 1
             print(f"FAIL {shown}: the schema accepts it, but its first line says '{REJECT_MARKER}'")

@@ -41,6 +41,11 @@ bool MockRunner::matches(const model::Mock& m, const std::string& command) const
 
 command::CommandResult MockRunner::run(const command::CommandSpec& spec,
                                        command::OutputListener* listener) {
+  command::CommandResult r;
+  if (exhausted()) {
+    r.outcome = command::CommandResult::Outcome::kInterrupted;
+    return r;
+  }
   CommandCall call{step_of(spec), masker_.mask(spec.display), nullptr, stage_};
   for (const model::Mock* m : mocks_) {
     if (matches(*m, call.command)) {
@@ -49,7 +54,6 @@ command::CommandResult MockRunner::run(const command::CommandSpec& spec,
     }
   }
   calls_.push_back(call);
-  command::CommandResult r;
   if (call.mock == nullptr) {
     r.outcome = command::CommandResult::Outcome::kSpawnFailed;
     r.error = kUnmockedError;

@@ -23,6 +23,10 @@ struct CommandCall {
 };
 
 inline constexpr const char* kUnmockedError = "no mock matches this command";
+// On simulated time a wait with `interval: 0s` whose condition never comes true would poll
+// forever; past this many commands in one scenario the runner answers "interrupted", which
+// stops the run.
+inline constexpr size_t kMaxCommands = 100000;
 
 class MockRunner : public command::CommandRunner {
  public:
@@ -35,6 +39,8 @@ class MockRunner : public command::CommandRunner {
                              command::OutputListener* listener) override;
 
   const std::vector<CommandCall>& calls() const { return calls_; }
+  // Whether kMaxCommands was reached and the run was stopped.
+  bool exhausted() const { return calls_.size() >= kMaxCommands; }
   // Every mock tried in this stage: for "closest mock" hints.
   const std::vector<const model::Mock*>& mocks() const { return mocks_; }
 

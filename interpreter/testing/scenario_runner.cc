@@ -139,6 +139,13 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
         replay.erase(path);
       }
     }
+    if (runner.exhausted()) {
+      report.failures.push_back(Failure{
+          st.location, "stopped after " + std::to_string(kMaxCommands) +
+                           " commands: a wait or retry that never ends on simulated time (a wait "
+                           "with 'interval: 0s' whose condition stays false?)"});
+      break;
+    }
     report_unmocked(run, runner, st, report.failures);
     check_expectations(st.expect, run, report.failures);
     if (coverage != nullptr) coverage->record(recorder);

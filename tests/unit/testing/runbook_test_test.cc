@@ -226,3 +226,23 @@ scenarios:
         "  not reached: step 'on_failure/#1' at rb.yaml:10:5\n"
         "  not reached: handler the runbook's on_failure at rb.yaml:10:5\n");
 }
+
+TEST_CASE("a wait that never ends on simulated time is stopped, not left to hang") {
+  Fixture fx(R"(runbook: 1
+name: spins
+steps:
+  - id: w
+    wait: { run: check, until: "false", interval: 0s, timeout: 10m }
+)",
+             R"(runbook: rb.yaml
+mocks: [{ match: check }]
+scenarios:
+  - name: spins
+)");
+  auto r = fx.run(0);
+  CHECK(r.commands == rb::testing::kMaxCommands);
+  CHECK(messages(r) == std::vector<std::string>{
+                           "rb.test.yaml:4:5: stopped after 100000 commands: a wait or retry that "
+                           "never ends on simulated time (a wait with 'interval: 0s' whose "
+                           "condition stays false?)"});
+}

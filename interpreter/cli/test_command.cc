@@ -176,14 +176,18 @@ int run_tests(const TestOptions& o) {
     }
     diags.sort();
     print_diagnostics(diags);
-    if (!c.diagnostics.empty()) print_diagnostics(c.diagnostics);
+    // The runbook's own warnings are `validate`'s business; its errors make the test invalid.
+    if (c.diagnostics.has_errors()) print_diagnostics(c.diagnostics);
     if (!tf || diags.has_errors() || !c.ok()) {
       fr.invalid = true;
       fr.invalid_text =
           diags.has_errors() ? "the test file has errors" : "the runbook under test has errors";
       if (tf && !c.ok() && !diags.has_errors()) {
-        std::fprintf(stderr, "%s: error: the runbook under test, '%s' (from %s), is not valid\n",
-                     file.c_str(), tf->runbook_path.c_str(), tf->runbook.location.str().c_str());
+        std::fprintf(stderr,
+                     "%s: error: the runbook under test, '%s', has the errors above\n  hint: "
+                     "fix them first (runbook validate %s); no scenario of this file ran\n",
+                     tf->runbook.location.str().c_str(), tf->runbook_path.c_str(),
+                     tf->runbook_path.c_str());
       }
       ++invalid;
       results.push_back(std::move(fr));
@@ -194,10 +198,14 @@ int run_tests(const TestOptions& o) {
     fr.runbook = rb.name.value;
     testing::Coverage* cov = nullptr;
     if (o.coverage || o.min_coverage >= 0) {
-      auto& slot = coverage[tf->runbook_path];
+      // One coverage per runbook file, however the test files spell its path.
+      std::error_code ec;
+      std::string key = fs::weakly_canonical(tf->runbook_path, ec).string();
+      if (ec) key = tf->runbook_path;
+      auto& slot = coverage[key];
       if (!slot) {
         slot = std::make_unique<testing::Coverage>(c.runbook);
-        covered_order.push_back(tf->runbook_path);
+        covered_order.push_back(key);
       }
       cov = slot.get();
     }
@@ -233,8 +241,8 @@ int run_tests(const TestOptions& o) {
                                                   static_cast<double>(cov.total());
     if (o.min_coverage >= 0 && percent < o.min_coverage) {
       coverage_low = true;
-      std::printf("coverage of %s is %.1f%%, below --min-coverage %.1f%%\n", path.c_str(), percent,
-                  o.min_coverage);
+      std::printf("coverage of %s is %.1f%%, below --min-coverage %.1f%%\n",
+                  cov.runbook().path.c_str(), percent, o.min_coverage);
     }
   }
   if (invalid > 0) {

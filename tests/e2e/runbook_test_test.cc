@@ -153,4 +153,10 @@ TEST_CASE("runbook test on a folder without test files, or a missing file, exits
   auto missing = run_runbook({"test", s.dir + "/nope.test.yaml"}, plain());
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("error: cannot read") != std::string::npos);
+
+  write_file(s.dir + "/orphan.test.yaml", "runbook: gone.yaml\nscenarios:\n  - name: a\n");
+  auto orphan = run_runbook({"test", s.dir + "/orphan.test.yaml"}, plain());
+  CHECK(orphan.exit_code == 2);
+  CHECK(orphan.err.find(s.dir + "/orphan.test.yaml:1:10: error: the runbook under test, '" + s.dir +
+                        "/gone.yaml', has the errors above\n") != std::string::npos);
 }

@@ -150,6 +150,8 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
     check_expectations(st.expect, run, report.failures);
     if (coverage != nullptr) coverage->record(recorder);
   }
+  // Values an expectation quotes (vars, outputs, commands) may hold a secret input.
+  for (Failure& f : report.failures) f.message = masker.mask(f.message);
   report.commands = runner.calls().size();
   report.simulated = clock.elapsed();
   return report;

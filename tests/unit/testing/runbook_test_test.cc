@@ -246,3 +246,29 @@ scenarios:
                            "never ends on simulated time (a wait with 'interval: 0s' whose "
                            "condition stays false?)"});
 }
+
+TEST_CASE("a secret input never reaches a failure message") {
+  Fixture fx(R"(runbook: 1
+name: secrets
+inputs:
+  token: { type: string, secret: true }
+steps:
+  - id: keep
+    set: { copy: "${{ inputs.token }}" }
+  - id: use
+    run: login ${{ inputs.token }}
+)",
+             R"(runbook: rb.yaml
+scenarios:
+  - name: s
+    inputs: { token: hunter2 }
+    expect:
+      vars: { copy: other }
+)");
+  auto r = fx.run(0);
+  REQUIRE(r.failures.size() == 2);
+  CHECK(r.failures[0].message ==
+        "step 'use' ran a command no mock matches:\n    login ***\n  the scenario has no mocks\n"
+        "  nothing is executed by runbook test: add a mock for it under 'mocks:'");
+  CHECK(r.failures[1].message == "expected vars.copy to be \"other\", got \"***\"");
+}

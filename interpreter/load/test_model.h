@@ -49,7 +49,7 @@ struct Approvals {
 // A list of names or globs under an expectation key.
 struct ExpectedList {
   std::vector<Located<std::string>> items;
-  Location location;  // of the key
+  Location location;  // of the list
 };
 
 struct ExpectedValue {

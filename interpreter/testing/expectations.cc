@@ -36,11 +36,15 @@ std::string seen_commands(const StageRun& run) {
   return out;
 }
 
-// One path is the other, its parent (a group, a loop) or its child.
+// One path is the other, its parent (a group, a loop) or its child. A step's own on_failure
+// handler is not its child here: a handler that fails must be listed itself.
 bool related(const std::string& a, const std::string& b) {
   auto under = [](const std::string& child, const std::string& parent) {
-    return child.size() > parent.size() && child.compare(0, parent.size(), parent) == 0 &&
-           (child[parent.size()] == '/' || child[parent.size()] == '[');
+    if (child.size() <= parent.size() || child.compare(0, parent.size(), parent) != 0) {
+      return false;
+    }
+    if (child[parent.size()] == '[') return true;
+    return child[parent.size()] == '/' && child.compare(parent.size() + 1, 11, "on_failure/") != 0;
   };
   return a == b || under(a, b) || under(b, a);
 }

@@ -272,3 +272,29 @@ scenarios:
         "  nothing is executed by runbook test: add a mock for it under 'mocks:'");
   CHECK(r.failures[1].message == "expected vars.copy to be \"other\", got \"***\"");
 }
+
+TEST_CASE("failed: a listed step covers its group and items, not its failing handler") {
+  Fixture fx(R"(runbook: 1
+name: groups
+steps:
+  - id: g
+    steps:
+      - id: c
+        run: boom
+        on_failure:
+          - id: h
+            run: undo
+)",
+             R"(runbook: rb.yaml
+mocks:
+  - { match: boom, exit_code: 1 }
+  - { match: undo, exit_code: 1 }
+scenarios:
+  - name: lists the child only
+    expect: { failed: [g/c] }
+)");
+  auto r = fx.run(0);
+  CHECK(messages(r) == std::vector<std::string>{
+                           "rb.test.yaml:7:23: step 'g/c/on_failure/h' failed: exited with 1\n"
+                           "  and 'failed' does not list it"});
+}

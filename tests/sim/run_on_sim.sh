@@ -11,7 +11,8 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export RUNBOOK=${RUNBOOK:-$repo/build/runbook}
 SCENARIOS="mysql-k8s-rollback mysql-k8s-rollback-slow-actions mysql-k8s-rollback-unit-blocked
 mysql-rollback postgresql-k8s-rollback postgresql-k8s-rollback-leader-next postgresql-k8s-upgrade
-postgresql-k8s-upgrade-pre-check-fails postgresql-k8s-upgrade-pre-check-once k8s-deployment-rollback"
+postgresql-k8s-upgrade-pre-check-fails postgresql-k8s-upgrade-pre-check-once
+postgresql-k8s-rollback-missing-action k8s-deployment-rollback"
 
 if [[ ${1-} == --list ]]; then
   printf '%s\n' $SCENARIOS
@@ -101,6 +102,14 @@ case $scenario in
     expect_rc 0
     printed '"message":"action terminated"'
     printed 'ok resumed'
+    ;;
+  postgresql-k8s-rollback-missing-action)
+    # The PostgreSQL runbook pointed at a MySQL application: its get-primary action does not
+    # exist there; juju exits 0 with nothing on stdout, and the runbook says why it stops.
+    run postgresql-k8s-rollback -i app=mysql-k8s
+    expect_rc 1
+    printed 'get-primary gave no primary: Operation'
+    printed 'action "get-primary" not defined on unit "mysql-k8s/0"'
     ;;
   postgresql-k8s-upgrade)
     run postgresql-k8s-upgrade

@@ -4,11 +4,6 @@
 // when the target is missed.
 //
 //   bench_plan_scaling [--runbook PATH] [--rounds R]
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,38 +13,12 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "bench_support.h"
+
+using rb::bench::median;
+using rb::bench::run_seconds;
 
 namespace {
-
-double run_seconds(std::vector<std::string> argv) {
-  std::vector<char*> args;
-  for (std::string& a : argv) args.push_back(a.data());
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
-    std::fprintf(stderr, "cannot run %s\n", args[0]);
-    std::exit(2);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  posix_spawn_file_actions_destroy(&fa);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "%s exited with %d\n", args[0], WEXITSTATUS(status));
-    std::exit(2);
-  }
-  return s;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 // A runbook of `steps` steps in groups of four: a readonly command, a guard on its output (a
 // runtime verdict), a set, and a guard decided by an input.

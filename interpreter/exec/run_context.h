@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "command/root_values.h"
 #include "exec/step_result.h"
 #include "expr/scope.h"
 #include "expr/value.h"
@@ -19,11 +20,10 @@ class RunContext : public expr::Scope {
   void set_var(const std::string& name, expr::Value v);
   void set_step(const std::string& id, const StepResult& r);
   void set_env(const std::string& name, std::string v);
-  const expr::Map& env() const { return env_.as_map(); }
+  const expr::Map& env() const { return names_.env.as_map(); }
 
  private:
-  using Value = expr::Value;
-  Value inputs_, vars_, env_, steps_, run_, runbook_;
+  command::RootValues names_;
 };
 
 }  // namespace rb::exec

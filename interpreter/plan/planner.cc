@@ -11,6 +11,7 @@
 #include "command/command_env.h"
 #include "command/command_render.h"
 #include "command/output_capture.h"
+#include "command/root_values.h"
 #include "expr/evaluate.h"
 #include "load/input_values.h"
 #include "plan/plan_json.h"
@@ -38,30 +39,26 @@ using expr::Value;
 class PlanScope : public expr::Scope {
  public:
   PlanScope(const std::string& runbook_name, expr::Map inputs, expr::Map env)
-      : inputs_(std::move(inputs)),
-        vars_(expr::Map{}),
-        env_(std::move(env)),
-        steps_(expr::Map{}),
-        run_(expr::Map{{"id", Value::unknown_path("run.id")}}),
-        runbook_(expr::Map{{"name", Value(runbook_name)}}) {}
+      : names_{.inputs = Value(std::move(inputs)),
+               .vars = Value(expr::Map{}),
+               .env = Value(std::move(env)),
+               .steps = Value(expr::Map{}),
+               .run = Value(expr::Map{{"id", Value::unknown_path("run.id")}}),
+               .runbook = Value(expr::Map{{"name", Value(runbook_name)}})} {}
 
-  const Value* lookup(std::string_view name) const override {
-    if (name == "inputs") return &inputs_;
-    if (name == "vars") return &vars_;
-    if (name == "env") return &env_;
-    if (name == "steps") return &steps_;
-    if (name == "run") return &run_;
-    if (name == "runbook") return &runbook_;
-    return nullptr;
+  const Value* lookup(std::string_view name) const override { return names_.lookup(name); }
+  void set_var(const std::string& name, Value v) {
+    command::RootValues::put(names_.vars, name, std::move(v));
   }
-  void set_var(const std::string& name, Value v) { vars_.mutable_map()[name] = std::move(v); }
-  void set_step(const std::string& id, Value v) { steps_.mutable_map()[id] = std::move(v); }
+  void set_step(const std::string& id, Value v) {
+    command::RootValues::put(names_.steps, id, std::move(v));
+  }
   void set_env(const std::string& name, std::string v) {
-    env_.mutable_map()[name] = Value(std::move(v));
+    command::RootValues::put(names_.env, name, Value(std::move(v)));
   }
 
  private:
-  Value inputs_, vars_, env_, steps_, run_, runbook_;
+  command::RootValues names_;
 };
 
 // steps.ID of a step that was skipped: known before the run.

@@ -12,7 +12,7 @@ tests/validate/bad/ and tests/schema/bad/ whose first line holds `# schema: reje
 refused (the other bad files are for `runbook validate`: their faults are beyond a schema).
 Test files: every NAME.test.yaml under runbooks/, examples/ and tests/runbook-test/ must be
 accepted, except those marked `# schema: reject` (tests/runbook-test/invalid/), which must be
-refused; and the keys the test-file loader knows (interpreter/load/test_loader.cc) must be the
+refused; every plan in tests/golden/plan/*.json must match schemas/plan.schema.json; and the keys the test-file loader knows (interpreter/load/test_loader.cc) must be the
 keys the test schema allows, so the two cannot drift apart.
 
 Prints one line per failure (every file with -v) and `N passed, M failed`; exits 1 when any
@@ -40,6 +40,7 @@ except ImportError as e:  # pragma: no cover - depends on the machine
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schemas" / "runbook.schema.json"
 TEST_SCHEMA = ROOT / "schemas" / "runbook-test.schema.json"
+PLAN_SCHEMA = ROOT / "schemas" / "plan.schema.json"
 TEST_LOADER = ROOT / "interpreter" / "load" / "test_loader.cc"
 # Each key list of the test-file loader, and where the schema lists the same keys.
 TEST_KEY_LISTS = {
@@ -233,6 +234,26 @@ def main(argv):
             if verbose:
                 verdict = f"refused as expected ({found[0]})" if reject else "accepted"
                 print(f"ok   {shown}: {verdict}")
+    if not files:
+        # The plan schema describes what `runbook plan --format json` prints: the golden plans.
+        plan_schema = json.loads(PLAN_SCHEMA.read_text(encoding="utf-8"))
+        plan_validator = validator_class(plan_schema)
+        plans = sorted((ROOT / "tests" / "golden" / "plan").glob("*.json"))
+        if not plans:
+            failed += 1
+            print("FAIL tests/golden/plan/: no plan JSON to check against schemas/plan.schema.json")
+        for path in plans:
+            errors = sorted(plan_validator.iter_errors(json.loads(path.read_text(encoding="utf-8"))),
+                            key=lambda e: list(e.path))
+            if errors:
+                failed += 1
+                print(f"FAIL {path.relative_to(ROOT)}: refused by schemas/plan.schema.json")
+                for e in errors[:5]:
+                    print(f"    {'/'.join(str(p) for p in e.path)}: {e.message}")
+            else:
+                passed += 1
+                if verbose:
+                    print(f"ok   {path.relative_to(ROOT)}: a plan the schema accepts")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -167,32 +167,18 @@ int run_tests(const TestOptions& o) {
     const auto wall_start = std::chrono::steady_clock::now();
     FileResult fr;
     fr.path = file;
-    Diagnostics diags;
-    auto tf = load::load_test_file(file, diags);
-    CheckedRunbook c;
-    if (tf && !diags.has_errors()) {
-      c = load_and_check(tf->runbook_path);
-      if (c.ok()) testing::check_test_file(*tf, *c.runbook, diags);
-    }
-    diags.sort();
-    print_diagnostics(diags);
-    // The runbook's own warnings are `validate`'s business; its errors make the test invalid.
-    if (c.diagnostics.has_errors()) print_diagnostics(c.diagnostics);
-    if (!tf || diags.has_errors() || !c.ok()) {
+    CheckedTestFile t = load_and_check_test(file);
+    if (!t.ok()) {
+      print_test_file_problems(t);
       fr.invalid = true;
-      fr.invalid_text =
-          diags.has_errors() ? "the test file has errors" : "the runbook under test has errors";
-      if (tf && !c.ok() && !diags.has_errors()) {
-        std::fprintf(stderr,
-                     "%s: error: the runbook under test, '%s', has the errors above\n  hint: "
-                     "fix them first (runbook validate %s); no scenario of this file ran\n",
-                     tf->runbook.location.str().c_str(), tf->runbook_path.c_str(),
-                     tf->runbook_path.c_str());
-      }
+      fr.invalid_text = t.problem();
       ++invalid;
       results.push_back(std::move(fr));
       continue;
     }
+    print_diagnostics(t.diagnostics);  // warnings
+    const auto& tf = t.file;
+    const CheckedRunbook& c = t.runbook;
     keep.push_back(tf);
     const model::Runbook& rb = *c.runbook;
     fr.runbook = rb.name.value;

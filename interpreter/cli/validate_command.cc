@@ -27,6 +27,20 @@ size_t count_steps(const std::vector<model::Step>& steps) {
 int run_validate(const ValidateOptions& o) {
   size_t errors = 0, warnings = 0, bad_files = 0;
   for (const std::string& file : o.files) {
+    if (is_test_file(file)) {
+      CheckedTestFile t = load_and_check_test(file);
+      print_test_file_problems(t);
+      errors += t.diagnostics.error_count() + t.runbook.diagnostics.error_count();
+      warnings += t.diagnostics.warning_count();
+      if (!t.ok()) {
+        ++bad_files;
+      } else if (!o.quiet) {
+        size_t n = t.file->scenarios.size();
+        std::printf("%s: ok (test file of %s, %zu scenario%s)\n", file.c_str(),
+                    t.runbook.runbook->name.value.c_str(), n, n == 1 ? "" : "s");
+      }
+      continue;
+    }
     CheckedRunbook c = load_and_check(file);
     print_diagnostics(c.diagnostics);
     errors += c.diagnostics.error_count();
@@ -59,7 +73,8 @@ void add_validate_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "validate",
       "Check runbooks without running anything: YAML, keys, types, durations, step ids, needs, "
-      "and every name in every expression. Prints FILE:LINE:COL: error: ... for each problem; "
+      "and every name in every expression; a test file (NAME.test.yaml) against its runbook. "
+      "Prints FILE:LINE:COL: error: ... for each problem; "
       "exit 2 if any.");
   cmd->add_option("files", options->files, "Runbook files")->required();
   cmd->add_flag("-q,--quiet", options->quiet, "Print only problems");

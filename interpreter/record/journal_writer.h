@@ -24,7 +24,8 @@ struct RunHeader {
 
 class JournalWriter : public exec::RunObserver {
  public:
-  // Opens (creating, owner-only) or appends to the journal. Throws std::runtime_error.
+  // Opens (creating, owner-only) or appends to the journal, first cutting off a torn last line.
+  // Throws std::runtime_error; so does every write whose write() or fdatasync() fails.
   explicit JournalWriter(const std::string& path);
   ~JournalWriter() override;
   JournalWriter(const JournalWriter&) = delete;
@@ -41,6 +42,7 @@ class JournalWriter : public exec::RunObserver {
 
  private:
   void append(nlohmann::json event);
+  void repair_tail(const std::string& path);
 
   int fd_ = -1;
 };

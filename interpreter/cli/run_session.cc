@@ -9,6 +9,7 @@
 #include "cli/terminal_approver.h"
 #include "cli/tool_log.h"
 #include "exec/interrupt.h"
+#include "exec/masking_observer.h"
 #include "exec/process_runner.h"
 #include "expr/evaluate.h"
 #include "record/run_lock.h"
@@ -31,12 +32,13 @@ int run_session(const RunSession& s) {
   ConsoleReporter reporter(stdout, stderr, s.console);
   exec::ObserverList observers;
   observers.add(&reporter);
+  // Everything the console shows and the journal stores goes through the masker once more.
+  exec::MaskingObserver masked(observers, *s.masker);
 
   // The folder is only created once the locks are taken: a refused run leaves no trace.
   const std::string run_dir = run_dir_path(s.state_dir, s.run_id);
   options.log_dir = run_dir + "/logs";
-  exec::Engine engine(*s.runbook,
-                      exec::EngineServices{runner, observers, clock, approver, *s.masker},
+  exec::Engine engine(*s.runbook, exec::EngineServices{runner, masked, clock, approver, *s.masker},
                       std::move(options));
 
   std::string holder, error;
@@ -45,7 +47,7 @@ int run_session(const RunSession& s) {
     key = engine.concurrency_key(s.inputs);
   } catch (const expr::EvalError& e) {
     std::fprintf(stderr, "%s: error: in concurrency: %s\n", e.location().str().c_str(),
-                 e.message().c_str());
+                 s.masker->mask(e.message()).c_str());
     return kExitUsage;
   }
   std::optional<record::RunLock> key_lock;

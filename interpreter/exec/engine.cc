@@ -184,7 +184,10 @@ std::optional<Duration> Engine::remaining() const {
 
 StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string& path,
                             const expr::Scope& scope) {
-  if (const StepResult* done = restore(f, path)) {
+  // A `set:` is evaluated again rather than restored: it is pure, and the journal stores a value
+  // computed from a secret masked, so restoring it would hand the next steps `***`.
+  const bool pure = std::holds_alternative<model::SetAction>(step.action);
+  if (const StepResult* done = pure ? nullptr : restore(f, path)) {
     if (!step.id.empty()) f.ctx.set_step(step.id, *done);
     return *done;
   }

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_process.h"
 #include "sandbox.h"
@@ -114,4 +116,62 @@ TEST_CASE("a FIFO is refused wherever a file is read: runbook, include, inputs f
   r = run_runbook({"validate", "/dev/zero"}, options);
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "it is a character device, not a regular file"));
+}
+
+namespace {
+
+// Every file under `dir`, recursively, with its text.
+std::vector<std::pair<std::string, std::string>> files_under(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
+    if (e.is_regular_file()) out.emplace_back(e.path().string(), read_file(e.path().string()));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the secret scan: four secrets through every path, in no artifact in any encoding") {
+  Sandbox s;
+  const std::string plain = "plainS3cretValue", quoted = "pa ss'wo\"rd$X",
+                    multi = "first-LINE-aaa\nsecond-LINE-bbb", shortest = "x9Q";
+  auto run = s.runbook({"run", "tests/runbooks/secret-scan.yaml", "-i", "plain=" + plain, "-i",
+                        "quoted=" + quoted, "-i", "multi=" + multi, "-i", "short=" + shortest});
+  CHECK(run.exit_code == 1);  // it ends with a fail:
+  CHECK(contains(run.out, "| plain=*** quoted=*** short=***"));
+  CHECK(contains(run.out, "derived a-***-b ***!"));
+
+  // What each secret could look like on its way out: as given, JSON-escaped, shell-quoted, and
+  // the fragments any partial copy would hold.
+  std::vector<std::string> forms = {
+      plain,   "S3cretValue", quoted,     "pa ss",       "wo\\\"rd", "pa ss'\\''wo",
+      multi,   "first-LINE",  "LINE-aaa", "second-LINE", "LINE-bbb", "first-LINE-aaa\\nsecond",
+      shortest};
+
+  std::vector<std::pair<std::string, std::string>> artifacts = {{"run stdout", run.out},
+                                                                {"run stderr", run.err}};
+  for (const char* format : {"text", "json", "markdown", "junit"}) {
+    auto status = s.runbook({"status", "--format", format});
+    CHECK(status.exit_code == 0);
+    artifacts.emplace_back(std::string("status --format ") + format, status.out + status.err);
+  }
+  auto history = s.runbook({"history"});
+  artifacts.emplace_back("history", history.out + history.err);
+  // Resume (it fails again at the fail:), so the resumed run's records are scanned too.
+  auto resumed = s.runbook({"resume", "-i", "plain=" + plain, "-i", "quoted=" + quoted, "-i",
+                            "multi=" + multi, "-i", "short=" + shortest});
+  CHECK(resumed.exit_code == 1);
+  CHECK(contains(resumed.err, "giving up with *** *** *** ***"));
+  artifacts.emplace_back("resume output", resumed.out + resumed.err);
+  auto files = files_under(s.state);
+  CHECK(files.size() >= 3);  // the journal and the step logs at least
+  artifacts.insert(artifacts.end(), files.begin(), files.end());
+
+  for (const auto& [name, text] : artifacts) {
+    for (const std::string& form : forms) {
+      INFO(name << " holds '" << form << "':\n" << text);
+      CHECK_FALSE(contains(text, form));
+    }
+  }
 }

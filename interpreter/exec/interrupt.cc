@@ -57,6 +57,8 @@ void install_interrupt_handlers() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A dropped terminal (an SSH session that ends) is handled as a shutdown: stop, record.
+  sigaction(SIGHUP, &sa, nullptr);
 
   struct sigaction ignore = {};
   ignore.sa_handler = SIG_IGN;

@@ -446,7 +446,8 @@ command::CommandResult Supervision::result(Stop stop) {
     r.outcome = Outcome::kTimedOut;
   } else if (stop == Stop::kInterrupted) {
     r.outcome = Outcome::kInterrupted;
-  } else if (r.outcome == Outcome::kSignaled && (r.signal == SIGINT || r.signal == SIGTERM) &&
+  } else if (r.outcome == Outcome::kSignaled &&
+             (r.signal == SIGINT || r.signal == SIGTERM || r.signal == SIGHUP) &&
              interrupt_requested()) {
     // The same Ctrl-C or shutdown reached the child too (interactive children share the
     // terminal): the run was interrupted, the step did not fail on its own.

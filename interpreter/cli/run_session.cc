@@ -91,6 +91,10 @@ int run_session(const RunSession& s) {
     spdlog::error("{}", e.what());
     return kExitFailed;
   }
+  if (!journal->error().empty()) {
+    spdlog::error("{}; nothing ran", journal->error());
+    return kExitFailed;
+  }
   observers.add(&*journal);
 
   spdlog::debug("journal: {}/journal.jsonl; step logs: {}/logs", run_dir, run_dir);
@@ -98,8 +102,25 @@ int run_session(const RunSession& s) {
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
   std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
   if (s.console.terminal) ticker.emplace(reporter);
-  exec::RunStatus status = engine.run(s.inputs);
+  exec::RunStatus status = exec::RunStatus::kFailed;
+  std::string fault;
+  try {
+    status = engine.run(s.inputs);
+  } catch (const std::exception& e) {  // nothing escapes: the run ends failed, with the reason
+    fault = s.masker->mask(e.what());
+  }
   ticker.reset();
+  if (!journal->error().empty() || !fault.empty()) {
+    // A failed journal write stopped the run (as an interrupt does); it ends failed, recorded
+    // where the journal can still take it. A resume continues once the cause is fixed.
+    const std::string why = fault.empty() ? journal->error() : fault;
+    journal->finish_failed(why);
+    std::fprintf(stderr,
+                 "error: %s; the run was stopped.\nfix the cause (e.g. free disk space), then "
+                 "continue with: runbook resume %s\n",
+                 why.c_str(), s.run_id.c_str());
+    return kExitFailed;
+  }
   switch (status) {
     case exec::RunStatus::kSucceeded:
       return kExitOk;

@@ -64,6 +64,7 @@ void install_interrupt_handlers() {
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   sigaction(SIGPIPE, &ignore, nullptr);  // a closed pipe is an EPIPE error, not death
+  sigaction(SIGXFSZ, &ignore, nullptr);  // a file size limit is an EFBIG error, not death
 }
 
 bool interrupt_requested() {

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "exec/interrupt.h"
 #include "record/journal_event.h"
 
 namespace rb::record {
@@ -61,6 +62,19 @@ JournalWriter::~JournalWriter() {
 }
 
 void JournalWriter::append(nlohmann::json event) {
+  if (!error_.empty()) return;  // after a failed write nothing more is written: no gaps
+  try {
+    write_line(std::move(event));
+  } catch (const std::runtime_error& e) {
+    // One behaviour for every failed write or sync (a full disk, an I/O error): stop the run
+    // as an interrupt does (the running command is stopped, nothing more runs); run_session
+    // reports it and ends the run failed. A resume later continues from what was recorded.
+    error_ = e.what();
+    exec::request_interrupt();
+  }
+}
+
+void JournalWriter::write_line(nlohmann::json event) {
   nlohmann::json line = {{"event", event["event"]}, {"time", utc_now_iso8601()}};
   line.update(event);
   // Invalid UTF-8 in command output is replaced rather than refused: a record is never lost.
@@ -78,6 +92,18 @@ void JournalWriter::append(nlohmann::json event) {
   }
   if (::fdatasync(fd_) != 0) {
     throw std::runtime_error(std::string("cannot write the journal: ") + std::strerror(errno));
+  }
+}
+
+bool JournalWriter::finish_failed(const std::string& why) {
+  // The last try, after a failed write: the torn bytes (if any) are cut off first, so the
+  // record is a whole line, or nothing.
+  try {
+    repair_tail("the journal");
+    write_line({{"event", kRunFinished}, {"status", "failed"}, {"error", why}});
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
   }
 }
 

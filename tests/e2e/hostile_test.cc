@@ -175,3 +175,29 @@ TEST_CASE("the secret scan: four secrets through every path, in no artifact in a
     }
   }
 }
+
+TEST_CASE("a journal write that fails (a full disk) stops the run, exits 1, and resume goes on") {
+  Sandbox s;
+  // A file-size limit stands for a full disk: the journal's write fails with EFBIG mid-run
+  // (a tmpfs needs root to mount). Before the fix: terminate called..., exit 134.
+  auto options = s.options();
+  auto r =
+      run_program({"/bin/bash", "-c",
+                   "ulimit -f 8; exec \"$0\" run tests/runbooks/fill-journal.yaml -i out=\"$1\"",
+                   RUNBOOK_BIN, s.out},
+                  options);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "error: cannot write the journal: File too large; the run was stopped."));
+  CHECK_FALSE(contains(s.file("ran"), "s4"));  // nothing more ran after the failed write
+
+  auto status = s.runbook({"status", "--json"});
+  CHECK(status.exit_code == 0);
+  CHECK(contains(status.out, "\"status\": \"failed\""));
+  auto resumed = s.runbook({"resume"});
+  INFO(resumed.out << resumed.err);
+  CHECK(resumed.exit_code == 0);
+  std::string ran = s.file("ran");
+  CHECK(contains(ran, "s3\ns4\n"));
+  CHECK(ran.rfind("s1") == 0);  // s1 was recorded finished: it ran once
+}

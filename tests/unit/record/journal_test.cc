@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "exec/interrupt.h"
 #include "record/file_digest.h"
 #include "record/journal_reader.h"
 #include "record/journal_writer.h"
@@ -223,4 +224,13 @@ TEST_CASE("a concurrency lock is exclusive and released when dropped") {
 TEST_CASE("sha256 matches the known digest") {
   CHECK(record::sha256_hex("abc") ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("a failed journal write does not throw: it is kept, stops the run, and nothing follows") {
+  record::JournalWriter w("/dev/full");  // every write fails with ENOSPC
+  CHECK_NOTHROW(w.step_started(exec::StepStart{"a", "a", "true", 1}));
+  CHECK(w.error() == "cannot write the journal: No space left on device");
+  CHECK(exec::interrupt_requested());
+  CHECK_FALSE(w.finish_failed(w.error()));
+  exec::reset_interrupt();
 }

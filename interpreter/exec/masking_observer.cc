@@ -10,6 +10,7 @@ StepResult MaskingObserver::masked(const StepResult& r) const {
   m.output = masker_.mask_value(r.output);
   m.outputs = masker_.mask_map(r.outputs);
   m.error = masker_.mask(r.error);
+  m.hint = masker_.mask(r.hint);
   m.reason = masker_.mask(r.reason);
   m.vars_set = masker_.mask_map(r.vars_set);
   return m;

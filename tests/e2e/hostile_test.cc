@@ -201,3 +201,21 @@ TEST_CASE("a journal write that fails (a full disk) stops the run, exits 1, and 
   CHECK(contains(ran, "s3\ns4\n"));
   CHECK(ran.rfind("s1") == 0);  // s1 was recorded finished: it ran once
 }
+
+TEST_CASE("a run-time expression error keeps its hint, on the console and in the journal") {
+  Sandbox s;
+  fs::create_directories(s.dir);
+  write_file(s.dir + "/hint.yaml",
+             "runbook: 1\nname: hint\nsteps:\n  - id: a\n    run: echo 5\n"
+             "  - if: steps.a.output == 5\n    log: five\n");
+  auto r = s.runbook({"run", s.dir + "/hint.yaml"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "hint.yaml:6:24: cannot compare string with integer using '=='"));
+  CHECK(contains(r.err, "\n  hint: convert one side with int() or string()"));
+  std::string journal;
+  for (const auto& [path, text] : files_under(s.state)) {
+    if (path.size() > 13 && path.substr(path.size() - 13) == "journal.jsonl") journal = text;
+  }
+  CHECK(contains(journal, "\"hint\":\"convert one side with int() or string()\""));
+}

@@ -2,6 +2,7 @@
 // half-read are refused with a located message, in bounded memory and time.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -218,4 +219,24 @@ TEST_CASE("a run-time expression error keeps its hint, on the console and in the
     if (path.size() > 13 && path.substr(path.size() - 13) == "journal.jsonl") journal = text;
   }
   CHECK(contains(journal, "\"hint\":\"convert one side with int() or string()\""));
+}
+
+TEST_CASE("a grandchild that left the step's group (setsid) is stopped on timeout and Ctrl-C") {
+  for (int sig : {0, SIGINT}) {
+    Sandbox s;
+    RunningProgram p(
+        {RUNBOOK_BIN, "run", "tests/runbooks/escaped-grandchild.yaml", "-i", "out=" + s.out},
+        s.options());
+    REQUIRE(wait_for_file(s.out + "/started", 20));
+    if (sig != 0) p.signal(sig);
+    CliResult r = p.wait();
+    INFO("signal " << sig << ": " << r.out << r.err);
+    CHECK(r.exit_code == (sig == 0 ? 1 : 130));
+    std::string text = read_file(s.out + "/escaped.pid");
+    REQUIRE_FALSE(text.empty());
+    int pid = std::stoi(text);
+    bool alive = process_alive(pid);
+    if (alive) ::kill(pid, SIGKILL);  // leave nothing behind, even when failing
+    CHECK_FALSE(alive);
+  }
 }

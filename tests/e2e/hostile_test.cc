@@ -240,3 +240,36 @@ TEST_CASE("a grandchild that left the step's group (setsid) is stopped on timeou
     CHECK_FALSE(alive);
   }
 }
+
+TEST_CASE("validate warns where a template sits inside code that is parsed again") {
+  auto r = run_runbook({"validate", "tests/runbooks/reparsed-code.yaml"}, Sandbox().options());
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  const std::string f = "tests/runbooks/reparsed-code.yaml:";
+  CHECK(contains(r.err, f + "8:28: warning: '${{ }}' inside the code of 'bash -c'"));
+  CHECK(contains(r.err, f + "9:25: warning: '${{ }}' inside the code of 'eval'"));
+  CHECK(contains(r.err, f + "11:32: warning: '${{ }}' inside the code that 'bash -c' runs"));
+  CHECK(contains(r.err, f + "13:46: warning: '${{ }}' inside the code that 'python3 -c' runs"));
+  CHECK_FALSE(contains(r.err, f + "10:"));  // `eval foo; echo ${{ }}`: another command
+  CHECK_FALSE(contains(r.err, f + "12:"));  // the value passed as "$1": data
+  CHECK_FALSE(contains(r.err, f + "14:"));  // after --
+}
+
+TEST_CASE("an input starting with '-' is refused unless its pattern or enum allows it") {
+  Sandbox s;
+  fs::create_directories(s.dir);
+  write_file(s.dir + "/opt.yaml",
+             "runbook: 1\nname: opt\ninputs:\n  v: { type: string }\n"
+             "  w: { type: string, pattern: '-?[a-z]+', default: x }\n"
+             "steps:\n  - run: echo ${{ inputs.v }} ${{ inputs.w }} > " +
+                 s.out + "/got\n");
+  auto r = s.runbook({"run", s.dir + "/opt.yaml", "-i", "v=--version"});
+  CHECK(r.exit_code == 2);
+  CHECK(contains(r.err,
+                 "input 'v': '--version' starts with '-', so a command could take it for "
+                 "an option"));
+  CHECK_FALSE(s.has("got"));
+  r = s.runbook({"run", s.dir + "/opt.yaml", "-i", "v=ok", "-i", "w=-n"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);  // the pattern allows it: the runbook said so
+}

@@ -187,7 +187,10 @@ TEST_CASE("the journal records its format in run_started") {
   std::remove(path.c_str());
   {
     record::JournalWriter w(path);
-    w.run_started(record::RunHeader{"r", "x", "f", "s", {}, {}, "u"});
+    record::RunHeader h;
+    h.run_id = "r";
+    h.file = "f";
+    w.run_started(h);
   }
   std::ifstream in(path);
   std::string line;

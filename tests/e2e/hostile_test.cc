@@ -46,7 +46,7 @@ TEST_CASE("an alias bomb under steps is refused at once, in little memory") {
     INFO(command << ": " << r.err << " peak RSS " << r.max_rss_kb << " KiB");
     CHECK(r.exit_code == 2);
     CHECK(contains(r.err, "bomb.yaml:5:12: error: YAML anchors ('&name') are not allowed"));
-    CHECK(r.max_rss_kb < 100 * 1024);
+    CHECK(r.max_rss_kb < 200 * 1024);  // ASan builds use ~120 MiB; the bomb used > 7 GiB
   }
 }
 
@@ -74,7 +74,7 @@ TEST_CASE("memory is linear in the size of a template") {
   INFO(r.err << " peak RSS " << r.max_rss_kb << " KiB");
   CHECK(r.exit_code == 0);
   CHECK(contains(r.out, repeat("1", 9000)));
-  CHECK(r.max_rss_kb < 100 * 1024);
+  CHECK(r.max_rss_kb < 200 * 1024);  // ASan builds use ~140 MiB; it was 3 GiB
 
   // Past the limit: a located error, not a slow death.
   write_file(s.dir + "/bigger.yaml",

@@ -4,14 +4,14 @@ namespace rb {
 
 Location TextOrigin::locate(size_t offset) const {
   size_t at = offset_ + offset;
-  if (per_byte_.empty()) {
+  if (!per_byte_) {
     if (!start_.known()) return start_;
     return start_.shifted(static_cast<int>(at));
   }
-  if (at < per_byte_.size()) return per_byte_[at];
+  const std::vector<Location>& where = *per_byte_;
+  if (at < where.size()) return where[at];
   // Past the end (e.g. "unexpected end of expression"): just after the last byte.
-  Location last = per_byte_.back();
-  return last.shifted(static_cast<int>(at - per_byte_.size() + 1));
+  return where.back().shifted(static_cast<int>(at - where.size() + 1));
 }
 
 TextOrigin TextOrigin::sub(size_t offset) const {

@@ -238,9 +238,80 @@ class RunbookChecker {
     if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_).run();
   }
 
+  void warn_reparsed(const expr::Template& t, const std::string& what) {
+    for (const expr::ExprPtr& e : t.expressions()) {
+      if (e->is_raw()) continue;  // raw() is warned about already
+      diags_.warning(
+          e->location(),
+          "'${{ }}' inside the code that " + what + " runs: the value becomes code, not data",
+          "pass the value as an argument or environment variable instead (e.g. "
+          "exec: [bash, -c, 'echo \"$1\"', _, '${{ ... }}'], or env: and \"$NAME\")",
+          static_cast<int>(e->text().size()));
+      return;  // once per template is enough
+    }
+  }
+
+  // exec: [bash, -c, SCRIPT], [python3, -c, CODE], [perl, -e, CODE]: SCRIPT is code.
+  void check_exec_code(const model::ExecCommand& e) {
+    if (e.argv.empty() || !e.argv[0].is_literal()) return;
+    std::string program = e.argv[0].source();
+    if (size_t slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
+    static const std::set<std::string> kShells = {"bash",   "sh",      "dash", "zsh",  "ksh",
+                                                  "python", "python3", "perl", "ruby", "node"};
+    if (!kShells.count(program)) return;
+    for (size_t i = 1; i + 1 < e.argv.size(); ++i) {
+      const expr::Template& flag = e.argv[i];
+      if (!flag.is_literal()) return;  // a script given by a value: nothing more to tell
+      const std::string& f = flag.source();
+      if (f.size() >= 2 && f[0] == '-' && f[1] != '-' &&
+          (f.find('c') != std::string::npos || f.find('e') != std::string::npos) &&
+          (f.back() == 'c' || f.back() == 'e')) {
+        warn_reparsed(e.argv[i + 1], "'" + program + " " + f + "'");
+        return;
+      }
+      if (f.empty() || f[0] != '-') return;  // past the options
+    }
+  }
+
+  // In a run: script, an interpolation after `eval` or `bash -c` / `sh -c` on the same line is
+  // parsed twice: quoted once for this shell, then run as code by the inner one.
+  static std::string reparsing_word(const std::string& line_before) {
+    std::vector<std::string> words;
+    std::string w;
+    for (char ch : line_before) {
+      if (ch == ';' || ch == '&' || ch == '|') {  // a new command starts
+        words.clear();
+        w.clear();
+        continue;
+      }
+      if (ch == ' ' || ch == '\t' || ch == '(' || ch == ')' || ch == '{' || ch == '}' ||
+          ch == '`' || ch == '"' || ch == '\'') {
+        if (!w.empty()) words.push_back(std::move(w));
+        w.clear();
+      } else {
+        w += ch;
+      }
+    }
+    if (!w.empty()) words.push_back(std::move(w));
+    static const std::set<std::string> kShells = {"bash", "sh", "dash", "zsh", "ksh"};
+    for (size_t i = 0; i < words.size(); ++i) {
+      if (words[i] == "eval") return "eval";
+      std::string program = words[i];
+      if (size_t slash = program.rfind('/'); slash != std::string::npos) {
+        program.erase(0, slash + 1);
+      }
+      if (!kShells.count(program)) continue;
+      for (size_t j = i + 1; j < words.size() && words[j].size() >= 2 && words[j][0] == '-'; ++j) {
+        if (words[j][1] != '-' && words[j].back() == 'c') return program + " " + words[j];
+      }
+    }
+    return "";
+  }
+
   void check_command(const model::Command& c, const NameTree& scope) {
     if (const auto* e = std::get_if<model::ExecCommand>(&c)) {
       for (const auto& a : e->argv) check_template(a, scope);
+      check_exec_code(*e);
       return;
     }
     const auto& sh = std::get<model::ShellCommand>(c);
@@ -263,6 +334,26 @@ class RunbookChecker {
         const expr::Expression& e = *sources[i]->expr;
         diags_.error(e.location(), "'${{ }}' inside backticks cannot be quoted safely",
                      "use $( ... ) instead of backticks");
+      }
+      if (!pieces[i].raw && contexts[k] != shell::QuoteContext::kComment) {
+        std::string before;  // the literal text of this line before the interpolation
+        for (size_t j = i; j-- > 0;) {
+          if (pieces[j].interpolated) continue;
+          size_t nl = pieces[j].text.rfind('\n');
+          before.insert(0,
+                        nl == std::string::npos ? pieces[j].text : pieces[j].text.substr(nl + 1));
+          if (nl != std::string::npos) break;
+        }
+        std::string word = reparsing_word(before);
+        if (!word.empty()) {
+          const expr::Expression& e = *sources[i]->expr;
+          diags_.warning(e.location(),
+                         "'${{ }}' inside the code of '" + word +
+                             "': the value is quoted for this script, then parsed again as code",
+                         "pass the value as an argument or environment variable instead (e.g. "
+                         "bash -c 'echo \"$1\"' _ ${{ ... }}, or env: and \"$NAME\")",
+                         static_cast<int>(e.text().size()));
+        }
       }
       ++k;
     }

@@ -136,6 +136,7 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
                                path) +
                ": " + r.error + paint(kDim, summary_of(r)),
            err_);
+      if (!r.hint.empty()) line(indent + "  " + paint(kDim, "hint: ") + r.hint, err_);
       if (was_muted && !r.stdout_tail.empty()) {
         // The polls' output was held back: show the end of the last one.
         std::string tail = r.stdout_tail.size() > 2000

@@ -9,6 +9,7 @@
 #include "cli/terminal_approver.h"
 #include "cli/tool_log.h"
 #include "exec/interrupt.h"
+#include "exec/masking_observer.h"
 #include "exec/process_runner.h"
 #include "expr/evaluate.h"
 #include "record/run_lock.h"
@@ -31,12 +32,13 @@ int run_session(const RunSession& s) {
   ConsoleReporter reporter(stdout, stderr, s.console);
   exec::ObserverList observers;
   observers.add(&reporter);
+  // Everything the console shows and the journal stores goes through the masker once more.
+  exec::MaskingObserver masked(observers, *s.masker);
 
   // The folder is only created once the locks are taken: a refused run leaves no trace.
   const std::string run_dir = run_dir_path(s.state_dir, s.run_id);
   options.log_dir = run_dir + "/logs";
-  exec::Engine engine(*s.runbook,
-                      exec::EngineServices{runner, observers, clock, approver, *s.masker},
+  exec::Engine engine(*s.runbook, exec::EngineServices{runner, masked, clock, approver, *s.masker},
                       std::move(options));
 
   std::string holder, error;
@@ -45,7 +47,7 @@ int run_session(const RunSession& s) {
     key = engine.concurrency_key(s.inputs);
   } catch (const expr::EvalError& e) {
     std::fprintf(stderr, "%s: error: in concurrency: %s\n", e.location().str().c_str(),
-                 e.message().c_str());
+                 s.masker->mask(e.message()).c_str());
     return kExitUsage;
   }
   std::optional<record::RunLock> key_lock;
@@ -89,6 +91,10 @@ int run_session(const RunSession& s) {
     spdlog::error("{}", e.what());
     return kExitFailed;
   }
+  if (!journal->error().empty()) {
+    spdlog::error("{}; nothing ran", journal->error());
+    return kExitFailed;
+  }
   observers.add(&*journal);
 
   spdlog::debug("journal: {}/journal.jsonl; step logs: {}/logs", run_dir, run_dir);
@@ -96,8 +102,25 @@ int run_session(const RunSession& s) {
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
   std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
   if (s.console.terminal) ticker.emplace(reporter);
-  exec::RunStatus status = engine.run(s.inputs);
+  exec::RunStatus status = exec::RunStatus::kFailed;
+  std::string fault;
+  try {
+    status = engine.run(s.inputs);
+  } catch (const std::exception& e) {  // nothing escapes: the run ends failed, with the reason
+    fault = s.masker->mask(e.what());
+  }
   ticker.reset();
+  if (!journal->error().empty() || !fault.empty()) {
+    // A failed journal write stopped the run (as an interrupt does); it ends failed, recorded
+    // where the journal can still take it. A resume continues once the cause is fixed.
+    const std::string why = fault.empty() ? journal->error() : fault;
+    journal->finish_failed(why);
+    std::fprintf(stderr,
+                 "error: %s; the run was stopped.\nfix the cause (e.g. free disk space), then "
+                 "continue with: runbook resume %s\n",
+                 why.c_str(), s.run_id.c_str());
+    return kExitFailed;
+  }
   switch (status) {
     case exec::RunStatus::kSucceeded:
       return kExitOk;

@@ -34,6 +34,13 @@ StepResult failure(std::string error, StepStatus status = StepStatus::kFailed) {
   return r;
 }
 
+// A run-time expression error keeps its hint ("convert one side with int() or string()").
+StepResult failure(const expr::EvalError& e, const std::string& context = "") {
+  StepResult r = failure(context + located(e));
+  r.hint = e.hint();
+  return r;
+}
+
 void bind_own_result(expr::MapScope& scope, const StepResult& r) {
   scope.set("stdout", expr::Value(r.stdout_tail));
   scope.set("stderr", expr::Value(r.stderr_tail));
@@ -130,6 +137,7 @@ StepStatus Engine::run_runbook(const model::Runbook& rb, const expr::Map& inputs
     frame = make_frame(rb, inputs);
   } catch (const expr::EvalError& e) {
     *error = located(e);
+    if (!e.hint().empty()) *error += "\n  hint: " + e.hint();
     return StepStatus::kFailed;
   }
   Frame& f = *frame;
@@ -184,7 +192,10 @@ std::optional<Duration> Engine::remaining() const {
 
 StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string& path,
                             const expr::Scope& scope) {
-  if (const StepResult* done = restore(f, path)) {
+  // A `set:` is evaluated again rather than restored: it is pure, and the journal stores a value
+  // computed from a secret masked, so restoring it would hand the next steps `***`.
+  const bool pure = std::holds_alternative<model::SetAction>(step.action);
+  if (const StepResult* done = pure ? nullptr : restore(f, path)) {
     if (!step.id.empty()) f.ctx.set_step(step.id, *done);
     return *done;
   }
@@ -214,7 +225,7 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
         }
       }
     } catch (const expr::EvalError& e) {
-      r = failure(located(e));
+      r = failure(e);
     }
     if (r.error.empty()) {
       s_.observer.step_started(StepStart{path, step.action_name, "", 1});
@@ -295,7 +306,7 @@ StepResult Engine::run_iteration(Frame& f, const model::Step& step, const std::s
         return r;
       }
     } catch (const expr::EvalError& e) {
-      return failure("in if: " + located(e));
+      return failure(e, "in if: ");
     }
   }
   return run_with_retry(f, step, path, scope);
@@ -325,7 +336,7 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
         }
       } catch (const expr::EvalError& e) {
         good = false;
-        r = failure("in retry until: " + located(e));
+        r = failure(e, "in retry until: ");
       }
     }
     if (good) {
@@ -336,6 +347,7 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
       } catch (const expr::EvalError& e) {
         r.status = StepStatus::kFailed;
         r.error = "in outputs: " + located(e);
+        r.hint = e.hint();
       }
       break;
     }
@@ -435,7 +447,7 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
         },
         step.action);
   } catch (const expr::EvalError& e) {
-    return failure(located(e));
+    return failure(e);
   } catch (const std::runtime_error& e) {
     return failure(e.what());
   }
@@ -549,6 +561,7 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
       // Output that is not yet what the condition reads (an empty body, a half-up service)
       // keeps the wait going; the last error is reported if it never comes right.
       r.error = "in until: " + located(e);
+      r.hint = e.hint();
     }
     if (done) {
       r.status = StepStatus::kSucceeded;

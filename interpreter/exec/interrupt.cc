@@ -57,11 +57,14 @@ void install_interrupt_handlers() {
   sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A dropped terminal (an SSH session that ends) is handled as a shutdown: stop, record.
+  sigaction(SIGHUP, &sa, nullptr);
 
   struct sigaction ignore = {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
   sigaction(SIGPIPE, &ignore, nullptr);  // a closed pipe is an EPIPE error, not death
+  sigaction(SIGXFSZ, &ignore, nullptr);  // a file size limit is an EFBIG error, not death
 }
 
 bool interrupt_requested() {

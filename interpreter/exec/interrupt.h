@@ -1,5 +1,5 @@
 #pragma once
-// Ctrl-C and SIGTERM: runbook records the request and stops at the next opportunity (the
+// Ctrl-C, SIGTERM and SIGHUP: runbook records the request and stops at the next opportunity (the
 // running command's process group is terminated, nothing more runs, exit 130) instead of dying
 // in the middle of a step with its journal half written.
 //
@@ -9,11 +9,11 @@
 
 namespace rb::exec {
 
-// Installs SIGINT and SIGTERM handlers (SA_RESTART) and ignores SIGPIPE. Calling it again
+// Installs SIGINT, SIGTERM and SIGHUP handlers (SA_RESTART) and ignores SIGPIPE. Calling it again
 // reinstalls them. Children get default dispositions back (ProcessRunner sees to it).
 void install_interrupt_handlers();
 
-// True once SIGINT or SIGTERM arrived, or request_interrupt() was called.
+// True once SIGINT, SIGTERM or SIGHUP arrived, or request_interrupt() was called.
 bool interrupt_requested();
 
 // Read end of the self-pipe: readable from the first interrupt until reset_interrupt(). Never

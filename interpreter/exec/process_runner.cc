@@ -1,5 +1,6 @@
 #include "exec/process_runner.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,9 +16,14 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "exec/interrupt.h"
 
@@ -34,6 +40,17 @@ constexpr Duration kOrphanDrain{100};
 // How long to wait for a SIGKILLed group to be reaped; a process stuck in the kernel (a dead
 // NFS mount) may take longer, and is not worth hanging for.
 constexpr Duration kReapLimit{2000};
+
+std::string read_small_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  char buf[4096];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > (1 << 20)) break;
+  }
+  return text;
+}
 // Without pidfd (Linux < 5.3), how often to look for the child's exit while nothing else happens.
 constexpr Duration kExitPollInterval{20};
 // After the group is killed, at most this much already-buffered output is still read.
@@ -244,6 +261,8 @@ class Supervision {
   void reap();
   void signal_group(int sig);
   void kill_group();
+  std::vector<pid_t> escaped_children() const;
+  void kill_escaped(TimePoint give_up);
   command::CommandResult result(Stop stop);
 
   const command::CommandSpec& spec_;
@@ -414,7 +433,8 @@ void Supervision::signal_group(int sig) {
 }
 
 // SIGKILL to the whole group, then reap all of it: the direct child, and the members orphaned
-// by it, which the subreaper setting made ours. ECHILD means none of them is left.
+// by it, which the subreaper setting made ours. ECHILD means none of them is left. Then the
+// descendants that left the group (setsid, setpgid) and were orphaned to us too.
 void Supervision::kill_group() {
   signal_group(SIGKILL);
   if (!reaped_) reap();
@@ -426,6 +446,61 @@ void Supervision::kill_group() {
     if (r > 0 || (r < 0 && errno == EINTR)) continue;
     if (r < 0 || SteadyClock::now() >= give_up) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  kill_escaped(give_up);
+}
+
+// Children of runbook that carry this step's RUNBOOK_STEP and RUNBOOK_RUN_ID: descendants of the
+// step that escaped its process group (their parent died, so the subreaper setting made them
+// ours). Steps run one at a time, so no other step's process is among them.
+std::vector<pid_t> Supervision::escaped_children() const {
+  std::vector<std::string> marks;
+  for (const std::string& kv : spec_.env) {
+    if (kv.rfind("RUNBOOK_STEP=", 0) == 0 || kv.rfind("RUNBOOK_RUN_ID=", 0) == 0) {
+      marks.push_back(kv);
+    }
+  }
+  std::vector<pid_t> out;
+  if (marks.empty()) return out;
+  const std::string self = std::to_string(getpid());
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return out;
+  while (dirent* e = readdir(proc)) {
+    const char* name = e->d_name;
+    if (name[0] < '0' || name[0] > '9') continue;
+    const std::string dir = std::string("/proc/") + name;
+    // stat: "PID (COMM) STATE PPID ...": COMM may hold spaces and ')', so parse after the last ')'.
+    std::string stat = read_small_file(dir + "/stat");
+    size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    char state = 0;
+    long ppid = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) != 2) continue;
+    if (std::to_string(ppid) != self) continue;
+    std::string environ_text = read_small_file(dir + "/environ");
+    bool all = true;
+    for (const std::string& m : marks) {
+      all = all && (environ_text.find(std::string(1, '\0') + m + std::string(1, '\0')) !=
+                        std::string::npos ||
+                    environ_text.rfind(m + std::string(1, '\0'), 0) == 0);
+    }
+    if (all) out.push_back(static_cast<pid_t>(std::atol(name)));
+  }
+  closedir(proc);
+  return out;
+}
+
+void Supervision::kill_escaped(TimePoint give_up) {
+  // Killing one can orphan its own children to us: repeat until none is left (or time is up).
+  while (SteadyClock::now() < give_up) {
+    std::vector<pid_t> escaped = escaped_children();
+    if (escaped.empty()) break;
+    for (pid_t p : escaped) {
+      kill(p, SIGKILL);
+      int status;
+      while (waitpid(p, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
   }
 }
 
@@ -446,7 +521,8 @@ command::CommandResult Supervision::result(Stop stop) {
     r.outcome = Outcome::kTimedOut;
   } else if (stop == Stop::kInterrupted) {
     r.outcome = Outcome::kInterrupted;
-  } else if (r.outcome == Outcome::kSignaled && (r.signal == SIGINT || r.signal == SIGTERM) &&
+  } else if (r.outcome == Outcome::kSignaled &&
+             (r.signal == SIGINT || r.signal == SIGTERM || r.signal == SIGHUP) &&
              interrupt_requested()) {
     // The same Ctrl-C or shutdown reached the child too (interactive children share the
     // terminal): the run was interrupted, the step did not fail on its own.

@@ -27,6 +27,7 @@ struct StepResult {
   int attempts = 0;
   int64_t duration_ms = 0;
   std::string error;   // why it failed, for people
+  std::string hint;    // what to do about it (from an expression error); may be empty
   std::string reason;  // why it was skipped
   expr::Map vars_set;  // vars this step set (set:), restored on resume
 

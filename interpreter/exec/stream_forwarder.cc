@@ -4,10 +4,6 @@
 #include <unistd.h>
 
 namespace rb::exec {
-namespace {
-constexpr size_t kMaxPending = 64 * 1024;
-}
-
 StreamForwarder::StreamForwarder(std::string path, RunObserver& observer,
                                  const command::SecretMasker& masker, const std::string& log_path)
     : path_(std::move(path)), observer_(observer), masker_(masker) {
@@ -30,23 +26,17 @@ void StreamForwarder::on_output(command::Stream stream, std::string_view chunk) 
     emit(is_stderr, chunk);
     return;
   }
+  // Only the bytes a secret could still be completed from are held back (fewer than the longest
+  // form of a secret), wherever the read ended: a secret split across reads or spanning lines
+  // is masked all the same.
   pending.append(chunk);
-  size_t last_newline = pending.rfind('\n');
-  if (last_newline != std::string::npos) {
-    emit(is_stderr, masker_.mask(std::string_view(pending).substr(0, last_newline + 1)));
-    pending.erase(0, last_newline + 1);
-  }
-  if (pending.size() > kMaxPending) {
-    emit(is_stderr, masker_.mask(pending));
-    pending.clear();
-  }
+  emit(is_stderr, masker_.mask_stream(pending, false));
 }
 
 void StreamForwarder::flush() {
   for (int i = 0; i < 2; ++i) {
     if (!pending_[i].empty()) {
-      emit(i == 1, masker_.mask(pending_[i]));
-      pending_[i].clear();
+      emit(i == 1, masker_.mask_stream(pending_[i], true));
     }
   }
   if (log_ != nullptr) std::fflush(log_);

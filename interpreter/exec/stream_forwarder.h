@@ -1,8 +1,7 @@
 #pragma once
-// Receives a command's output as the runner reads it, masks secrets a whole line at a time (so a
-// secret split across two reads is still caught), and passes it on to the observer (console,
-// journal) and the step's log file. Memory stays bounded: a line longer than 64 KiB is passed
-// on in pieces.
+// Receives a command's output as the runner reads it, masks secrets across reads (holding back
+// only the last bytes a secret could still start in), and passes it on to the observer
+// (console, journal) and the step's log file.
 #include <cstdio>
 #include <string>
 #include <string_view>

@@ -70,6 +70,10 @@ std::optional<Value> parse_json(std::string_view text, std::string* error) {
       // "[json.exception.parse_error.101] parse error at line 1, column 2: ..." -> after "] "
       size_t at = what.find("] ");
       *error = at == std::string::npos ? what : what.substr(at + 2);
+      // "; last read: '...'" quotes the input, which may be a secret: say where, not what.
+      if (size_t quoted = error->find("; last read:"); quoted != std::string::npos) {
+        error->erase(quoted);
+      }
     }
     return std::nullopt;
   }

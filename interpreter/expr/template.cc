@@ -30,7 +30,7 @@ Template parse_template(std::string_view text, const TextOrigin& origin, Diagnos
     if (!literal.empty()) parts.push_back(TemplatePart{std::move(literal), nullptr});
     literal.clear();
   };
-  size_t i = 0;
+  size_t i = 0, count = 0;
   while (i < text.size()) {
     if (text.substr(i, kEscapedOpen.size()) == kEscapedOpen) {
       literal += kOpen;
@@ -40,6 +40,13 @@ Template parse_template(std::string_view text, const TextOrigin& origin, Diagnos
     if (text.substr(i, kOpen.size()) != kOpen) {
       literal += text[i++];
       continue;
+    }
+    if (++count > kMaxTemplateExpressions) {
+      diags.error(origin.locate(i),
+                  "more than " + std::to_string(kMaxTemplateExpressions) +
+                      " '${{ }}' interpolations in one string",
+                  "split the text, or build it in an expression (e.g. join())");
+      return Template(std::string(text), origin, {});
     }
     const size_t close = find_close(text, i + kOpen.size());
     if (close == std::string_view::npos) {

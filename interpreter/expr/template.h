@@ -38,6 +38,10 @@ class Template {
   std::vector<TemplatePart> parts_;
 };
 
+// Interpolations in one template, at most: far beyond any real command or message, and a bound
+// on the work a hostile file can ask for.
+inline constexpr size_t kMaxTemplateExpressions = 10000;
+
 // Splits `text` into parts. `${{` without a matching `}}` is an error; `$${{` is an escape
 // producing a literal `${{`. Each interpolation is parsed with parse_expression.
 // On error, the returned template holds the parts that parsed; diags says what did not.

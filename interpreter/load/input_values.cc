@@ -139,6 +139,15 @@ std::string check_input_constraints(const model::InputSpec& spec, const expr::Va
         return shown(e) + " does not match the pattern '" + spec.pattern->value + "'";
       }
     }
+    // A value from outside never turns into an option of a command silently: `grep -c x
+    // ${{ inputs.v }}` with v=--version. Allowed only where the runbook says so.
+    if (e.is_string() && !e.as_string().empty() && e.as_string()[0] == '-' &&
+        spec.allowed.empty() && !spec.pattern) {
+      return shown(e) +
+             " starts with '-', so a command could take it for an option; if such values are "
+             "meant, give the input a pattern or enum that allows them (and put '--' before it "
+             "in the command)";
+    }
   }
   return "";
 }

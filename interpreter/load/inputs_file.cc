@@ -2,33 +2,34 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
+#include "base/file_read.h"
+#include "load/yaml_guard.h"
 #include "load/yaml_reader.h"
 
 namespace rb::load {
+namespace {
+
+constexpr size_t kMaxInputsFileBytes = 4 * 1024 * 1024;
+
+}  // namespace
 
 std::optional<expr::Map> read_inputs_file(const std::string& path, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string why;
+  std::optional<std::string> text = read_regular_file(path, kMaxInputsFileBytes, &why);
+  if (!text) {
     auto file = std::make_shared<SourceFile>(path, "");
     diags.retain(file);
-    diags.error(Location{file.get(), 0, 0},
-                "cannot read inputs file '" + path + "': " + std::strerror(errno));
+    diags.error(Location{file.get(), 0, 0}, "cannot read inputs file '" + path + "': " + why);
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto file = std::make_shared<SourceFile>(path, ss.str());
+  auto file = std::make_shared<SourceFile>(path, std::move(*text));
   diags.retain(file);
+  if (!check_yaml_features(*file, "an inputs file", diags)) return std::nullopt;
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
   } catch (const YAML::Exception& e) {
-    diags.error(Location{file.get(), e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg);
+    report_yaml_error(*file, e, diags, "");
     return std::nullopt;
   }
   YamlReader r(*file, diags);

@@ -6,9 +6,11 @@
 #include <set>
 #include <sstream>
 
+#include "base/file_read.h"
 #include "base/spelling.h"
 #include "load/input_values.h"
 #include "load/loader.h"
+#include "load/yaml_guard.h"
 
 namespace rb::load {
 namespace {
@@ -106,28 +108,18 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_file(const std::string
       diags_.error(Location{file.get(), 0, 0}, message, hint);
     }
   };
-  if (fs::is_directory(path, ec)) {
-    report("'" + path + "' is a directory, not a runbook file", "name a .yaml file");
+  std::string why;
+  std::optional<std::string> text = read_regular_file(path, kMaxFileBytes, &why);
+  if (!text) {
+    report("cannot read '" + path + "': " + why,
+           why.find("not a regular file") != std::string::npos ? "name a runbook's .yaml file"
+           : why.find("larger than") != std::string::npos
+               ? "a runbook is a small YAML file; is this the right file?"
+               : "check the path; include paths are relative to the including file");
     return nullptr;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    report("cannot read '" + path + "': " + std::strerror(errno),
-           "check the path; include paths are relative to the including file");
-    return nullptr;
-  }
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      report("'" + path + "' is larger than 4 MiB",
-             "a runbook is a small YAML file; is this the right file?");
-      return nullptr;
-    }
   }
   stack_.push_back(Loading{canonical, path});
-  auto rb = load_text(path, std::move(text));
+  auto rb = load_text(path, std::move(*text));
   stack_.pop_back();
   cache_[canonical] = rb;
   return rb;
@@ -140,16 +132,14 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   const Location top{file.get(), 1, 1};
   if (!check_text(*file, diags_)) return nullptr;
 
+  if (!check_yaml_features(*file, "a runbook", diags_)) return nullptr;
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
   } catch (const YAML::Exception& e) {
-    Location where = top;
-    if (!e.mark.is_null()) where = Location{file.get(), e.mark.line + 1, e.mark.column + 1};
-    std::string msg = e.msg;
-    diags_.error(where, "invalid YAML: " + msg,
-                 "check the indentation and quoting around here; a value holding ': ' or "
-                 "starting with '{', '[', '*', '&' or '!' needs quotes");
+    report_yaml_error(*file, e, diags_,
+                      "check the indentation and quoting around here; a value holding ': ' or "
+                      "starting with '{', '[', '*', '&' or '!' needs quotes");
     return nullptr;
   }
   if (!root.IsDefined() || root.IsNull()) {

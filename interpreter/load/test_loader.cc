@@ -8,8 +8,10 @@
 #include <fstream>
 #include <set>
 
+#include "base/file_read.h"
 #include "base/spelling.h"
 #include "load/runbook_loader.h"
+#include "load/yaml_guard.h"
 #include "load/yaml_reader.h"
 
 namespace rb::load {
@@ -322,15 +324,14 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
   diags.retain(file);
   const Location top{file.get(), 1, 1};
   if (!check_text(*file, diags)) return nullptr;
+  if (!check_yaml_features(*file, "a test file", diags)) return nullptr;
   YAML::Node root;
   try {
     root = YAML::Load(file->text());
   } catch (const YAML::Exception& e) {
-    Location where = top;
-    if (!e.mark.is_null()) where = Location{file.get(), e.mark.line + 1, e.mark.column + 1};
-    diags.error(where, "invalid YAML: " + e.msg,
-                "check the indentation and quoting around here; a value holding ': ' or "
-                "starting with '{', '[', '*', '&' or '!' needs quotes");
+    report_yaml_error(*file, e, diags,
+                      "check the indentation and quoting around here; a value holding ': ' or "
+                      "starting with '{', '[', '*', '&' or '!' needs quotes");
     return nullptr;
   }
   const std::string shape_hint = "a test file names its runbook and lists scenarios";
@@ -386,26 +387,13 @@ std::shared_ptr<const model::TestFile> load_test_file(const std::string& path, D
     diags.retain(file);
     diags.error(Location{file.get(), 0, 0}, message, hint);
   };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    report("'" + path + "' is a directory, not a test file", "name a .test.yaml file");
+  std::string why;
+  std::optional<std::string> text = read_regular_file(path, kMaxFileBytes, &why);
+  if (!text) {
+    report("cannot read '" + path + "': " + why, "name a .test.yaml file");
     return nullptr;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    report("cannot read '" + path + "': " + std::strerror(errno), "check the path");
-    return nullptr;
-  }
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) {
-      report("'" + path + "' is larger than 4 MiB", "a test file is a small YAML file");
-      return nullptr;
-    }
-  }
-  return load_test_text(path, std::move(text), diags);
+  return load_test_text(path, std::move(*text), diags);
 }
 
 }  // namespace rb::load

@@ -38,6 +38,7 @@ void put_step_result(nlohmann::json& e, const exec::StepResult& r) {
   e["output"] = value_to_json(r.output);
   if (!r.vars_set.empty()) e["vars_set"] = value_to_json(expr::Value(r.vars_set));
   e["error"] = r.error;
+  if (!r.hint.empty()) e["hint"] = r.hint;
   if (!r.reason.empty()) e["reason"] = r.reason;
   e["stdout"] = last_bytes(r.stdout_tail, kJournalTailBytes);
   e["stderr"] = last_bytes(r.stderr_tail, kJournalTailBytes);
@@ -62,6 +63,7 @@ exec::StepResult step_result_from(const nlohmann::json& e) {
     if (v.is_map()) r.vars_set = v.as_map();
   }
   r.error = e.value("error", "");
+  r.hint = e.value("hint", "");
   r.reason = e.value("reason", "");
   r.stdout_tail = e.value("stdout", "");
   r.stderr_tail = e.value("stderr", "");

@@ -18,6 +18,9 @@ inline constexpr const char* kLog = "log";
 inline constexpr const char* kRunFinished = "run_finished";
 
 // Bytes of stdout/stderr kept in a step_finished event (steps.ID.stdout after a resume).
+// The journal format written in run_started's "format"; a journal without one is format 1. A
+// reader refuses a newer format than it knows rather than misread it.
+inline constexpr int kJournalFormat = 1;
 inline constexpr size_t kJournalTailBytes = 64 * 1024;
 
 nlohmann::json value_to_json(const expr::Value& v);

@@ -1,7 +1,9 @@
 #include "record/journal_reader.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "base/file_read.h"
 
 #include "record/journal_event.h"
 
@@ -22,10 +24,30 @@ std::map<std::string, exec::StepResult> RunRecord::replay() const {
   return out;
 }
 
+namespace {
+
+constexpr size_t kMaxJournalBytes = size_t{1} << 30;
+
+// A line that is JSON but not a record this reader can trust.
+struct BadLine {
+  std::string why;
+};
+
+const std::string& need_string(const nlohmann::json& e, const char* key) {
+  auto it = e.find(key);
+  if (it == e.end() || !it->is_string()) {
+    throw BadLine{std::string("'") + key + "' is missing or not a string"};
+  }
+  return it->get_ref<const std::string&>();
+}
+
+}  // namespace
+
 std::optional<RunRecord> read_journal(const std::string& path, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (error) *error = "cannot read the journal '" + path + "'";
+  std::string why;
+  std::optional<std::string> text = read_regular_file(path, kMaxJournalBytes, &why);
+  if (!text) {
+    if (error) *error = "cannot read the journal '" + path + "': " + why;
     return std::nullopt;
   }
   RunRecord run;
@@ -39,55 +61,103 @@ std::optional<RunRecord> read_journal(const std::string& path, std::string* erro
     run.steps.back().path = p;
     return run.steps.back();
   };
-  std::string line;
-  while (std::getline(in, line)) {
+  size_t at = 0;
+  for (int number = 1; at < text->size(); ++number) {
+    size_t end = text->find('\n', at);
+    const bool last = end == std::string::npos;
+    if (last) end = text->size();
+    const std::string_view line(text->data() + at, end - at);
+    at = end + 1;
     if (line.empty()) continue;
+    auto refuse = [&](const std::string& what) {
+      if (error) {
+        *error = path + ":" + std::to_string(number) + ": " + what +
+                 "; the journal is damaged, so what ran is not known for sure (move the run "
+                 "folder aside to start afresh, or repair that line)";
+      }
+    };
     nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
-    if (e.is_discarded() || !e.is_object() || !e.contains("event")) {
-      ++run.skipped_lines;  // a torn write: the process died mid-line
-      continue;
+    if (e.is_discarded() || !e.is_object()) {
+      // Only the last line can be torn (each record is one write; a kill can cut it short, and
+      // a resume cuts the torn bytes off before appending).
+      if (last) {
+        ++run.skipped_lines;
+        continue;
+      }
+      refuse(e.is_discarded() ? "a line is not JSON" : "a line is not a JSON object");
+      return std::nullopt;
     }
-    const std::string event = e.value("event", "");
-    const std::string time = e.value("time", "");
-    if (event == kRunStarted) {
-      started = true;
-      run.run_id = e.value("run_id", "");
-      run.runbook = e.value("runbook", "");
-      run.file = e.value("file", "");
-      run.sha256 = e.value("sha256", "");
-      run.user = e.value("user", "");
-      run.started_at = time;
-      if (e.contains("inputs")) {
-        expr::Value v = value_from_json(e["inputs"]);
-        if (v.is_map()) run.inputs = v.as_map();
-      }
-      if (e.contains("secret_inputs") && e["secret_inputs"].is_array()) {
-        for (const auto& s : e["secret_inputs"]) {
-          if (s.is_string()) run.secret_inputs.push_back(s.get<std::string>());
+    try {
+      const std::string event = need_string(e, "event");
+      const std::string time = e.value("time", "");
+      if (!started && event != kRunStarted) throw BadLine{"the first record is not run_started"};
+      if (event == kRunStarted) {
+        if (started) throw BadLine{"a second run_started"};
+        const int format = e.value("format", 1);
+        if (format > kJournalFormat) {
+          if (error) {
+            *error = path + ": the journal is format " + std::to_string(format) +
+                     ", newer than this runbook reads (up to " + std::to_string(kJournalFormat) +
+                     "); use the runbook version that wrote it";
+          }
+          return std::nullopt;
         }
+        started = true;
+        run.run_id = need_string(e, "run_id");
+        run.runbook = e.value("runbook", "");
+        run.file = need_string(e, "file");
+        run.sha256 = e.value("sha256", "");
+        run.user = e.value("user", "");
+        run.started_at = time;
+        if (e.contains("inputs")) {
+          expr::Value v = value_from_json(e["inputs"]);
+          if (!v.is_map()) throw BadLine{"'inputs' is not an object"};
+          run.inputs = v.as_map();
+        }
+        if (e.contains("secret_inputs")) {
+          if (!e["secret_inputs"].is_array()) throw BadLine{"'secret_inputs' is not a list"};
+          for (const auto& s : e["secret_inputs"]) {
+            if (!s.is_string()) throw BadLine{"'secret_inputs' holds a non-string"};
+            run.secret_inputs.push_back(s.get<std::string>());
+          }
+        }
+        run.status = "running";
+      } else if (event == kRunResumed) {
+        ++run.resumes;
+        if (e.value("forced", false) && e.contains("sha256")) run.sha256 = need_string(e, "sha256");
+        run.status = "running";
+      } else if (event == kStepStarted) {
+        StepRecord& s = step_at(need_string(e, "step"));
+        s.attempt = e.value("attempt", 1);
+        s.command = e.value("command", "");
+        if (s.started_at.empty() || s.finished) s.started_at = time;
+        s.finished = false;
+      } else if (event == kStepFinished) {
+        const std::string& path_of_step = need_string(e, "step");
+        if (!exec::parse_step_status(need_string(e, "status"))) {
+          throw BadLine{"unknown step status '" + need_string(e, "status") + "'"};
+        }
+        StepRecord& s = step_at(path_of_step);
+        s.result = step_result_from(e);
+        s.finished = true;
+        s.finished_at = time;
+      } else if (event == kApproved) {
+        run.approvals.push_back(exec::Approval{need_string(e, "step"), e.value("user", ""),
+                                               e.value("reason", ""), e.value("how", "")});
+      } else if (event == kRunFinished) {
+        run.status = need_string(e, "status");
+        run.finished_at = time;
+      } else if (event != kLog) {
+        throw BadLine{"unknown event '" + event + "'"};
       }
-      run.status = "running";
-    } else if (event == kRunResumed) {
-      ++run.resumes;
-      if (e.value("forced", false) && e.contains("sha256")) run.sha256 = e.value("sha256", "");
-      run.status = "running";
-    } else if (event == kStepStarted) {
-      StepRecord& s = step_at(e.value("step", ""));
-      s.attempt = e.value("attempt", 1);
-      s.command = e.value("command", "");
-      if (s.started_at.empty() || s.finished) s.started_at = time;
-      s.finished = false;
-    } else if (event == kStepFinished) {
-      StepRecord& s = step_at(e.value("step", ""));
-      s.result = step_result_from(e);
-      s.finished = true;
-      s.finished_at = time;
-    } else if (event == kApproved) {
-      run.approvals.push_back(exec::Approval{e.value("step", ""), e.value("user", ""),
-                                             e.value("reason", ""), e.value("how", "")});
-    } else if (event == kRunFinished) {
-      run.status = e.value("status", "failed");
-      run.finished_at = time;
+    } catch (const BadLine& b) {
+      refuse(b.why);
+      return std::nullopt;
+    } catch (const nlohmann::json::exception& x) {
+      std::string what = x.what();
+      if (size_t close = what.find("] "); close != std::string::npos) what.erase(0, close + 2);
+      refuse("a field has the wrong type (" + what + ")");
+      return std::nullopt;
     }
   }
   if (!started) {

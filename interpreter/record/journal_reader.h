@@ -1,6 +1,8 @@
 #pragma once
 // Reads a run's journal back: what `resume`, `status` and `history` know of a run. A torn last
-// line (the process killed mid-write) is skipped; so is any line that is not JSON, with a note.
+// line (the process killed mid-write) is skipped. Any other bad line (not JSON, a field of the
+// wrong type, an unknown event or status, records before run_started) makes the journal
+// unreadable, with its line number: guessing past it could run a finished step again.
 #include <map>
 #include <optional>
 #include <string>
@@ -38,14 +40,15 @@ struct RunRecord {
   std::vector<exec::Approval> approvals;
   std::vector<std::string> paused_at;  // steps whose latest record is `paused`
   int resumes = 0;
-  size_t skipped_lines = 0;  // lines that were not JSON (a torn last line)
+  size_t skipped_lines = 0;  // a torn last line (0 or 1)
 
   const StepRecord* find(const std::string& path) const;
   // Finished steps that succeeded or were skipped: what a resume restores.
   std::map<std::string, exec::StepResult> replay() const;
 };
 
-// nullopt with *error when the journal cannot be read or holds no run_started.
+// nullopt with *error ("PATH:LINE: what") when the journal cannot be read, is damaged, holds no
+// run_started or is of a newer format than kJournalFormat.
 std::optional<RunRecord> read_journal(const std::string& path, std::string* error);
 
 }  // namespace rb::record

@@ -24,7 +24,10 @@ struct RunHeader {
 
 class JournalWriter : public exec::RunObserver {
  public:
-  // Opens (creating, owner-only) or appends to the journal. Throws std::runtime_error.
+  // Opens (creating, owner-only) or appends to the journal, first cutting off a torn last line.
+  // Throws std::runtime_error when it cannot. A later write or fdatasync that fails does not
+  // throw: the writer keeps the message (error()), writes nothing more, and requests an
+  // interrupt so the engine stops the running command and runs nothing more.
   explicit JournalWriter(const std::string& path);
   ~JournalWriter() override;
   JournalWriter(const JournalWriter&) = delete;
@@ -39,10 +42,18 @@ class JournalWriter : public exec::RunObserver {
   void approved(const exec::Approval& a) override;
   void run_finished(exec::RunStatus s) override;
 
+  // Why a write failed; empty while every write succeeded.
+  const std::string& error() const { return error_; }
+  // After a failure: tries once more to record run_finished `failed` with `why`.
+  bool finish_failed(const std::string& why);
+
  private:
   void append(nlohmann::json event);
+  void write_line(nlohmann::json event);
+  void repair_tail(const std::string& path);
 
   int fd_ = -1;
+  std::string error_;
 };
 
 }  // namespace rb::record

@@ -134,6 +134,52 @@ TEST_CASE("a torn last line in the journal is tolerated") {
   auto r = s.runbook({"resume"});
   CHECK(r.exit_code == 0);
   CHECK(s.runbook({"status"}).exit_code == 0);
+  // The torn bytes were cut off before appending: every line parses, run_resumed is not lost.
+  auto events = events_of(read_file(path));
+  CHECK(std::count_if(events.begin(), events.end(),
+                      [](const nlohmann::json& e) { return e["event"] == "run_resumed"; }) == 1);
+}
+
+TEST_CASE(
+    "a damaged middle line of a journal is reported, resume refuses, history lists the rest") {
+  Sandbox s;
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
+  s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
+  REQUIRE(runs_of(s).size() == 2);
+  const std::string damaged = runs_of(s)[1], other = runs_of(s)[0];
+  std::string path = s.state + "/runs/" + damaged + "/journal.jsonl";
+  std::string text = read_file(path);
+  // Line 2 becomes a record of the wrong types; later lines still record the finished probe.
+  size_t first_end = text.find('\n');
+  size_t second_end = text.find('\n', first_end + 1);
+  text.replace(first_end + 1, second_end - first_end - 1,
+               R"({"event":"step_finished","step":123})");
+  rb::e2e::write_file(path, text);
+  rb::e2e::write_file(s.out + "/fixed", "");
+
+  auto resumed = s.runbook({"resume", damaged});
+  CHECK(resumed.exit_code == 2);
+  CHECK(resumed.err.find(path + ":2: 'step' is missing or not a string") != std::string::npos);
+  CHECK(lines_of(s.file("probe.count")) == 2);  // nothing ran again
+
+  auto status = s.runbook({"status", damaged});
+  CHECK(status.exit_code == 2);
+  CHECK(status.err.find(path + ":2:") != std::string::npos);
+
+  auto history = s.runbook({"history"});
+  INFO(history.out << history.err);
+  CHECK(history.exit_code == 0);
+  CHECK(history.out.find(other + "  resumable") != std::string::npos);
+  CHECK(history.out.find(damaged + "  (unreadable: " + path + ":2:") != std::string::npos);
+
+  // A middle line that is not JSON at all is not skipped either.
+  text.replace(first_end + 1, std::string(R"({"event":"step_finished","step":123})").size(),
+               "garbage");
+  rb::e2e::write_file(path, text);
+  resumed = s.runbook({"resume", damaged});
+  CHECK(resumed.exit_code == 2);
+  CHECK(resumed.err.find(path + ":2: a line is not JSON") != std::string::npos);
+  CHECK(lines_of(s.file("probe.count")) == 2);
 }
 
 TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and completes") {

@@ -116,7 +116,8 @@ TEST_CASE("a timeout stops the whole process group, background grandchild includ
 }
 
 TEST_CASE("Ctrl-C stops the running step's group, runs nothing more and exits 130") {
-  for (int sig : {SIGINT, SIGTERM}) {
+  // SIGHUP: a dropped terminal, handled as SIGTERM is.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
     Sandbox s;
     RunningProgram p({RUNBOOK_BIN, "run", "tests/runbooks/interrupt.yaml", "-i", "out=" + s.out},
                      s.options());

@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <vector>
 
+#include "exec/interrupt.h"
 #include "record/file_digest.h"
 #include "record/journal_reader.h"
 #include "record/journal_writer.h"
@@ -76,23 +78,124 @@ TEST_CASE("a journal round-trips every field resume needs") {
   std::remove(path.c_str());
 }
 
-TEST_CASE("a torn last line and garbage lines are skipped, not fatal") {
-  std::string path = temp_path("torn.jsonl");
-  {
-    std::ofstream out(path);
-    out << R"({"event":"run_started","time":"t","run_id":"r2","runbook":"x","file":"f","sha256":"s"})"
-        << "\n";
-    out << "not json at all\n";
-    out << R"({"event":"step_finished","time":"t","step":"a","status":"succeeded"})"
-        << "\n";
-    out << R"({"event":"step_fini)";
-  }
+namespace {
+
+const char* kStart =
+    R"({"event":"run_started","time":"t","run_id":"r2","runbook":"x","file":"f","sha256":"s"})";
+
+std::string write_journal(const std::string& name, const std::string& text) {
+  std::string path = temp_path(name);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a torn last line is skipped, not fatal") {
+  std::string path = write_journal(
+      "torn.jsonl", std::string(kStart) + "\n" +
+                        R"({"event":"step_finished","time":"t","step":"a","status":"succeeded"})" +
+                        "\n" + R"({"event":"step_fini)");
   std::string error;
   auto run = record::read_journal(path, &error);
   REQUIRE(run);
-  CHECK(run->skipped_lines == 2);
+  CHECK(run->skipped_lines == 1);
   CHECK(run->replay().count("a") == 1);
   CHECK(run->status == "running");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("any other bad line is refused with its line number, never skipped") {
+  const std::string finished =
+      R"({"event":"step_finished","time":"t","step":"a","status":"succeeded"})";
+  struct Case {
+    std::string line, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"not json at all", ":2: a line is not JSON"},
+           {"[1, 2]", ":2: a line is not a JSON object"},
+           {R"({"event":"step_finished","step":123})", ":2: 'step' is missing or not a string"},
+           {R"({"event":"step_finished","step":"a","status":"great"})",
+            ":2: unknown step status 'great'"},
+           {R"({"event":"step_started","step":"a","attempt":"two"})",
+            ":2: a field has the wrong type (type must be number, but is string)"},
+           {R"({"event":"step_finished","step":"a","status":"succeeded","attempts":[]})",
+            ":2: a field has the wrong type"},
+           {R"({"event":"run_finished","status":7})", ":2: 'status' is missing or not a string"},
+           {R"({"event":"steps_finished","step":"a"})", ":2: unknown event 'steps_finished'"},
+           {R"({"step":"a"})", ":2: 'event' is missing or not a string"},
+       }) {
+    DYNAMIC_SECTION(c.line) {
+      std::string path =
+          write_journal("bad.jsonl", std::string(kStart) + "\n" + c.line + "\n" + finished + "\n");
+      std::string error;
+      CHECK_FALSE(record::read_journal(path, &error));
+      CHECK(error.find(path + c.message) == 0);
+      CHECK(error.find("the journal is damaged") != std::string::npos);
+      std::remove(path.c_str());
+    }
+  }
+}
+
+TEST_CASE("a journal of a newer format is refused; one without a format is format 1") {
+  std::string path = write_journal(
+      "newer.jsonl", R"({"event":"run_started","format":2,"run_id":"r","file":"f","sha256":"s"})"
+                     "\n");
+  std::string error;
+  CHECK_FALSE(record::read_journal(path, &error));
+  CHECK(error == path +
+                     ": the journal is format 2, newer than this runbook reads (up to 1); use "
+                     "the runbook version that wrote it");
+  path = write_journal("old.jsonl", std::string(kStart) + "\n");
+  CHECK(record::read_journal(path, &error));
+  std::remove(path.c_str());
+}
+
+TEST_CASE("appending after a torn last line cuts it off first, so no record is lost") {
+  std::string path =
+      write_journal("append.jsonl", std::string(kStart) + "\n" + R"({"event":"step_fini)");
+  {
+    record::JournalWriter w(path);
+    w.run_resumed("bob", false, "");
+  }
+  std::string error;
+  auto run = record::read_journal(path, &error);
+  INFO(error);
+  REQUIRE(run);
+  CHECK(run->resumes == 1);
+  CHECK(run->skipped_lines == 0);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("step_fini") == std::string::npos);
+
+  // A whole record that lacks only its newline is kept.
+  path = write_journal("append2.jsonl", std::string(kStart));
+  {
+    record::JournalWriter w(path);
+    w.run_resumed("bob", false, "");
+  }
+  run = record::read_journal(path, &error);
+  REQUIRE(run);
+  CHECK(run->run_id == "r2");
+  CHECK(run->resumes == 1);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("the journal records its format in run_started") {
+  std::string path = temp_path("format.jsonl");
+  std::remove(path.c_str());
+  {
+    record::JournalWriter w(path);
+    record::RunHeader h;
+    h.run_id = "r";
+    h.file = "f";
+    w.run_started(h);
+  }
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line.find(R"("format":1)") != std::string::npos);
   std::remove(path.c_str());
 }
 
@@ -124,4 +227,13 @@ TEST_CASE("a concurrency lock is exclusive and released when dropped") {
 TEST_CASE("sha256 matches the known digest") {
   CHECK(record::sha256_hex("abc") ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("a failed journal write does not throw: it is kept, stops the run, and nothing follows") {
+  record::JournalWriter w("/dev/full");  // every write fails with ENOSPC
+  CHECK_NOTHROW(w.step_started(exec::StepStart{"a", "a", "true", 1}));
+  CHECK(w.error() == "cannot write the journal: No space left on device");
+  CHECK(exec::interrupt_requested());
+  CHECK_FALSE(w.finish_failed(w.error()));
+  exec::reset_interrupt();
 }

@@ -140,9 +140,14 @@ TEST_CASE("a step printing 1 GiB streams it in small memory") {
   auto r = run_runbook({"run", "--quiet", "tests/runbooks/big-output.yaml"}, s.options());
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  // 1 GiB went through; runbook's own peak memory stays far below it.
+  // 1 GiB went through; runbook's own peak memory stays far below it. AddressSanitizer's shadow
+  // memory and quarantine add a couple of hundred MiB of their own, so its bound is looser.
   INFO("peak RSS " << r.max_rss_kb << " KiB in " << r.seconds << " s");
+#if defined(__SANITIZE_ADDRESS__)
+  CHECK(r.max_rss_kb < 512 * 1024);
+#else
   CHECK(r.max_rss_kb < 200 * 1024);
+#endif
   std::error_code ec;
   fs::remove_all(s.state, ec);
 }

@@ -69,6 +69,28 @@ StepStatus list_status(StepStatus s) {
   return s == StepStatus::kTimedOut ? StepStatus::kFailed : s;
 }
 
+// Resuming safely: only what a step did to the world is restored from the journal. A step that
+// changed something (a command not marked readonly) is never run again, nor is a gate someone
+// answered or a sleep; what only observed (readonly commands, waits, asserts, sets, logs, guards
+// that skipped a step) is looked at again, since the world may have moved while the run waited.
+bool restores(const model::Step& step, const StepResult& r) {
+  if (r.status != StepStatus::kSucceeded) return false;
+  if (const auto* c = std::get_if<model::CommandAction>(&step.action)) {
+    (void)c;
+    return !step.readonly;
+  }
+  return std::holds_alternative<model::ConfirmAction>(step.action) ||
+         std::holds_alternative<model::SleepAction>(step.action);
+}
+
+// on_failure and finally run on a resumed run as on a first one.
+bool is_handler_path(const std::string& path) {
+  return path.rfind("on_failure/", 0) == 0 || path.rfind("finally/", 0) == 0 ||
+         path.find("/on_failure/") != std::string::npos ||
+         path.find("/finally/") != std::string::npos;
+}
+
+
 }  // namespace
 
 // One runbook being executed: the main runbook, or an included one inside a step.
@@ -82,7 +104,11 @@ class Engine::Frame {
 };
 
 Engine::Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options)
-    : runbook_(runbook), s_(services), o_(std::move(options)) {}
+    : runbook_(runbook), s_(services), o_(std::move(options)) {
+  for (const auto& [path, r] : o_.replay) {
+    if (r.acted && r.ok()) last_act_seq_ = std::max(last_act_seq_, r.finished_seq);
+  }
+}
 
 RunStatus Engine::run(const expr::Map& inputs) {
   paused_at_.clear();
@@ -168,17 +194,23 @@ StepStatus Engine::run_list(Frame& f, const std::vector<model::Step>& steps,
   return StepStatus::kSucceeded;
 }
 
-void Engine::finish(Frame& f, const model::Step& step, const std::string& path,
-                    const StepResult& r) {
+void Engine::finish(Frame& f, const model::Step& step, const std::string& path, StepResult& r) {
+  r.acted = restores(step, r);
   // Inside a loop, steps.ID is the latest iteration's: a step in a looped group can read its
   // sibling's result from the same iteration.
   if (!step.id.empty()) f.ctx.set_step(step.id, r);
   s_.observer.step_finished(path, r);
 }
 
-const StepResult* Engine::restore(Frame& f, const std::string& path) {
+
+const StepResult* Engine::restore(Frame& f, const model::Step& step, const std::string& path) {
+  if (is_handler_path(path)) return nullptr;
   auto it = o_.replay.find(path);
   if (it == o_.replay.end() || !it->second.ok()) return nullptr;
+  // An observation made before the last step that acted fed what is done; one made after it
+  // guards what is still to do, so it is made again.
+  const bool before_last_act = it->second.finished_seq < last_act_seq_;
+  if (!restores(step, it->second) && !before_last_act) return nullptr;
   for (const auto& [name, value] : it->second.vars_set) f.ctx.set_var(name, value);
   s_.observer.step_restored(path, it->second);
   return &it->second;
@@ -192,10 +224,10 @@ std::optional<Duration> Engine::remaining() const {
 
 StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string& path,
                             const expr::Scope& scope) {
-  // A `set:` is evaluated again rather than restored: it is pure, and the journal stores a value
-  // computed from a secret masked, so restoring it would hand the next steps `***`.
-  const bool pure = std::holds_alternative<model::SetAction>(step.action);
-  if (const StepResult* done = pure ? nullptr : restore(f, path)) {
+  // A loop, a group or an include is never restored whole: its items and steps are, one by one.
+  // (A `set:` is evaluated again too, which also keeps a value computed from a secret, stored
+  // masked, from reaching the next steps as `***`.)
+  if (const StepResult* done = step.has_loop() ? nullptr : restore(f, step, path)) {
     if (!step.id.empty()) f.ctx.set_step(step.id, *done);
     return *done;
   }
@@ -241,13 +273,14 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
         loop.set(step.loop_var, items[i]);
         std::string item_path = path + "[" + std::to_string(i) + "]";
         StepResult ri;
-        if (const StepResult* done = restore(f, item_path)) {
+        if (const StepResult* done = restore(f, step, item_path)) {
           ri = *done;
         } else {
           const SteadyTime item_start = s_.clock.now();
           ri = run_iteration(f, step, item_path, loop);
           ri.duration_ms =
               std::chrono::duration_cast<Duration>(s_.clock.now() - item_start).count();
+          ri.acted = restores(step, ri);
           s_.observer.step_finished(item_path, ri);
         }
         outputs.push_back(ri.output);

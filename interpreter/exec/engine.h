@@ -35,8 +35,9 @@ struct EngineOptions {
   std::optional<ApprovalAnswer> approve_all;  // --yes: every gate approved, by this user
   // Gates approved ahead (resume --approve): step path -> who/why.
   std::map<std::string, ApprovalAnswer> approved_gates;
-  // Steps finished in an earlier attempt of this run (resume): path -> result. Succeeded and
-  // skipped ones are restored instead of run again.
+  // Steps finished in an earlier attempt of this run (resume): path -> result. Those that acted
+  // (StepResult::acted), and observations made before the last of them, are restored; the
+  // observations after it are made again, as are handlers.
   std::map<std::string, StepResult> replay;
   size_t tail_bytes = 1024 * 1024;  // kept of each stream for steps.ID.stdout/stderr/output
 };
@@ -79,10 +80,10 @@ class Engine {
                          const expr::Scope& scope);
   StepResult run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
                          const expr::Scope& scope);
-  void finish(Frame& f, const model::Step& step, const std::string& path, const StepResult& r);
-  // A step (or loop item) that finished in an earlier attempt of this run: restores the vars it
-  // set and reports it. Null when it has to run.
-  const StepResult* restore(Frame& f, const std::string& path);
+  void finish(Frame& f, const model::Step& step, const std::string& path, StepResult& r);
+  // A step (or loop item) that changed something in an earlier attempt of this run: restores
+  // the vars it set and reports it. Null when it has to run (again): see restores() in engine.cc.
+  const StepResult* restore(Frame& f, const model::Step& step, const std::string& path);
   std::optional<Duration> remaining() const;
 
   const model::Runbook& runbook_;
@@ -90,6 +91,7 @@ class Engine {
   EngineOptions o_;
   std::vector<std::string> paused_at_;
   std::optional<std::chrono::steady_clock::time_point> deadline_;
+  int64_t last_act_seq_ = -1;  // resume: when the last step that acted finished (finished_seq)
 };
 
 }  // namespace rb::exec

@@ -37,6 +37,7 @@ void put_step_result(nlohmann::json& e, const exec::StepResult& r) {
   e["outputs"] = value_to_json(expr::Value(r.outputs));
   e["output"] = value_to_json(r.output);
   if (!r.vars_set.empty()) e["vars_set"] = value_to_json(expr::Value(r.vars_set));
+  e["acted"] = r.acted;
   e["error"] = r.error;
   if (!r.hint.empty()) e["hint"] = r.hint;
   if (!r.reason.empty()) e["reason"] = r.reason;
@@ -58,6 +59,9 @@ exec::StepResult step_result_from(const nlohmann::json& e) {
     if (o.is_map()) r.outputs = o.as_map();
   }
   if (e.contains("output")) r.output = value_from_json(e["output"]);
+  // Journals written before `acted` was recorded: every finished step counts as having acted,
+  // so a resume restores it as it always did (nothing runs twice).
+  r.acted = !e.contains("acted") || !e["acted"].is_boolean() || e["acted"].get<bool>();
   if (e.contains("vars_set")) {
     expr::Value v = value_from_json(e["vars_set"]);
     if (v.is_map()) r.vars_set = v.as_map();

@@ -53,6 +53,7 @@ std::optional<RunRecord> read_journal(const std::string& path, std::string* erro
   RunRecord run;
   bool started = false;
   std::map<std::string, size_t> index;
+  int64_t finished_count = 0;  // step_finished records so far: their order, for resume
   auto step_at = [&](const std::string& p) -> StepRecord& {
     auto it = index.find(p);
     if (it != index.end()) return run.steps[it->second];
@@ -139,6 +140,7 @@ std::optional<RunRecord> read_journal(const std::string& path, std::string* erro
         }
         StepRecord& s = step_at(path_of_step);
         s.result = step_result_from(e);
+        s.result.finished_seq = finished_count++;
         s.finished = true;
         s.finished_at = time;
       } else if (event == kApproved) {

@@ -80,6 +80,7 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
   SimulatedClock clock;
   MockRunner runner(clock, masker);
   std::map<std::string, exec::StepResult> replay;
+  int64_t finished_seq = 0;  // the order steps finished in, across stages, as the journal keeps it
   std::vector<std::string> paused_at;
   exec::RunStatus last = exec::RunStatus::kFailed;
   const std::vector<const model::TestStage*> stages = [&] {
@@ -135,6 +136,7 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
       // What the journal's replay() would hold: the last result of each step, if it was ok.
       if (r.ok()) {
         replay[path] = r;
+        replay[path].finished_seq = finished_seq++;
       } else {
         replay.erase(path);
       }

@@ -12,7 +12,8 @@ export RUNBOOK=${RUNBOOK:-$repo/build/runbook}
 SCENARIOS="mysql-k8s-rollback mysql-k8s-rollback-slow-actions mysql-k8s-rollback-unit-blocked
 mysql-rollback postgresql-k8s-rollback postgresql-k8s-rollback-leader-next postgresql-k8s-upgrade
 postgresql-k8s-upgrade-pre-check-fails postgresql-k8s-upgrade-pre-check-once
-postgresql-k8s-rollback-missing-action k8s-deployment-rollback"
+postgresql-k8s-rollback-missing-action k8s-deployment-rollback
+mysql-k8s-rollback-upgrade-started-at-gate"
 
 if [[ ${1-} == --list ]]; then
   printf '%s\n' $SCENARIOS
@@ -54,6 +55,24 @@ in_order() {
 }
 
 case $scenario in
+  mysql-k8s-rollback-upgrade-started-at-gate)
+    # Resuming safely: the run pauses at its approval gate (no terminal, no --yes) ...
+    rc=0
+    "$repo/examples/sim-run.sh" mysql-k8s-rollback </dev/null >"$out" 2>&1 || rc=$?
+    expect_rc 3
+    printed "waiting for approval"
+    # ... while it waits, the cluster moves into a running upgrade ...
+    sim init --scenario upgrade-running >/dev/null
+    # ... and resume --approve looks at the cluster again: the guide's "do NOT roll back during
+    # the running upgrade" check now fails, before anything changes the cluster.
+    rc=0
+    "$repo/examples/sim-run.sh" resume --approve </dev/null >"$out" 2>&1 || rc=$?
+    expect_rc 1
+    printed "is still upgrading"
+    sent "juju status mysql-k8s --format json"
+    not_sent "pre-upgrade-check"
+    not_sent "juju refresh"
+    ;;
   mysql-k8s-rollback)
     run mysql-k8s-rollback
     expect_rc 0

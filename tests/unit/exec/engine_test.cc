@@ -368,3 +368,51 @@ TEST_CASE("inside a looped group, steps.ID is this iteration's result") {
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.scripts() == Strings{"probe-a", "use probe-a", "probe-b", "use probe-b"});
 }
+
+TEST_CASE("a resumed run looks again at what it only observed, before the next step acts") {
+  EngineHarness h;
+  exec::StepResult looked;
+  looked.status = exec::StepStatus::kSucceeded;
+  looked.output = expr::Value("idle");
+  h.options.replay["status"] = looked;  // readonly: observed, so observed again
+  h.options.replay["safe"] = looked;    // an assert: evaluated again
+  exec::StepResult acted = looked;
+  h.options.replay["prepare"] = acted;  // changed something: never again
+  h.options.approved_gates["gate"] =
+      exec::ApprovalAnswer{exec::Verdict::kApproved, "ops", "resume --approve", ""};
+  // While the run waited at the gate, an upgrade started.
+  h.runner.answer = [](const command::CommandSpec& spec) {
+    return testing::script_of(spec) == "juju status" ? testing::exited(0, "upgrading")
+                                                     : testing::exited(0);
+  };
+  auto st = h.run(kHead +
+                  "steps:\n"
+                  "  - id: prepare\n    run: juju run app/leader pre-check\n"
+                  "  - id: status\n    run: juju status\n    readonly: true\n"
+                  "  - id: safe\n    assert: steps.status.output == 'idle'\n"
+                  "  - id: gate\n    confirm: go?\n"
+                  "  - id: refresh\n    run: juju refresh app\n"
+                  "finally:\n  - run: report\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  // status ran again and saw the upgrade; the assert stopped the run before the refresh; the
+  // step that had acted was restored, not run again; finally ran as on a first run.
+  CHECK(h.runner.scripts() == Strings{"juju status", "report"});
+  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "restored prepare") == 1);
+}
+
+TEST_CASE("a resumed run runs its handlers again, and looks again at skipped steps") {
+  EngineHarness h;
+  exec::StepResult skipped;
+  skipped.status = exec::StepStatus::kSkipped;
+  skipped.reason = "if: vars.go is false";
+  h.options.replay["maybe"] = skipped;
+  exec::StepResult done;
+  done.status = exec::StepStatus::kSucceeded;
+  h.options.replay["finally/#1"] = done;
+  auto st = h.run(kHead +
+                  "vars:\n  go: 'yes'\n"
+                  "steps:\n  - id: maybe\n    if: vars.go == 'yes'\n    run: act\n"
+                  "finally:\n  - run: report\n");
+  CHECK(st == exec::RunStatus::kSucceeded);
+  CHECK(h.runner.scripts() == Strings{"act", "report"});
+}

@@ -8,9 +8,15 @@ cmake --build "$build" -j2
 python3 tests/schema/check_schema.py
 ctest --test-dir "$build" --output-on-failure -j2
 # runbook test on every test file meant to pass (tests/runbook-test/fail, invalid and coverage
-# are checked by the e2e tests), and on the runbooks' own test files once they exist.
+# are checked by the e2e tests), and on the runbooks' own test files once they exist: those must
+# also reach >= 90% of each runbook's steps and guard outcomes.
 test_paths=(tests/runbook-test/pass)
-for dir in runbooks examples; do
-  if [ -n "$(find "$dir" -name '*.test.yaml' -print -quit)" ]; then test_paths+=("$dir"); fi
-done
+if [ -n "$(find examples -name '*.test.yaml' -print -quit)" ]; then test_paths+=(examples); fi
 NO_COLOR=1 "$build/runbook" test "${test_paths[@]}"
+if [ -n "$(find runbooks -name '*.test.yaml' -print -quit)" ]; then
+  NO_COLOR=1 "$build/runbook" test runbooks --min-coverage 90
+fi
+for rb in runbooks/*.yaml; do
+  case "$rb" in *.test.yaml) continue ;; esac
+  if [ ! -e "${rb%.yaml}.test.yaml" ]; then echo "warning: $rb has no test file (${rb%.yaml}.test.yaml)"; fi
+done

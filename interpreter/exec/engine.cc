@@ -75,10 +75,7 @@ StepStatus list_status(StepStatus s) {
 // that skipped a step) is looked at again, since the world may have moved while the run waited.
 bool restores(const model::Step& step, const StepResult& r) {
   if (r.status != StepStatus::kSucceeded) return false;
-  if (const auto* c = std::get_if<model::CommandAction>(&step.action)) {
-    (void)c;
-    return !step.readonly;
-  }
+  if (std::holds_alternative<model::CommandAction>(step.action)) return !step.readonly;
   return std::holds_alternative<model::ConfirmAction>(step.action) ||
          std::holds_alternative<model::SleepAction>(step.action);
 }
@@ -89,7 +86,6 @@ bool is_handler_path(const std::string& path) {
          path.find("/on_failure/") != std::string::npos ||
          path.find("/finally/") != std::string::npos;
 }
-
 
 }  // namespace
 
@@ -201,7 +197,6 @@ void Engine::finish(Frame& f, const model::Step& step, const std::string& path, 
   if (!step.id.empty()) f.ctx.set_step(step.id, r);
   s_.observer.step_finished(path, r);
 }
-
 
 const StepResult* Engine::restore(Frame& f, const model::Step& step, const std::string& path) {
   if (is_handler_path(path)) return nullptr;

@@ -83,7 +83,8 @@ int run_plan(const PlanOptions& o) {
   if (!inputs) return kExitUsage;
 
   exec::ProcessRunner runner;
-  PlanRequest request{o.yes, o.probe ? &runner : nullptr, true};
+  // A diff compares procedures, not the world: it never probes.
+  PlanRequest request{o.yes, o.probe && o.diff.empty() ? &runner : nullptr, true};
   plan::Plan plan = plan_for(*head.runbook, *inputs, masker, request);
   std::string mermaid;
   if (o.format == "markdown") mermaid = plan::graph_mermaid(plan::build_graph(*head.runbook));
@@ -111,22 +112,19 @@ int run_plan(const PlanOptions& o) {
   std::vector<std::string> base_not_given;
   auto base_inputs = resolve_plan_inputs(*base.runbook, base_args, masker, &base_not_given);
   if (!base_inputs) return kExitUsage;
-  request.probe = nullptr;  // a diff compares procedures, not the world
   plan::Plan before = plan_for(*base.runbook, *base_inputs, masker, request);
-  plan.probed = false;
-  if (o.probe) plan = plan_for(*head.runbook, *inputs, masker, request);
   std::vector<plan::StepChange> diff = plan::diff_plans(before, plan);
   std::string text;
   if (o.format == "json") {
     text = plan::diff_json(before, plan, diff);
   } else if (o.format == "markdown") {
     text = plan::diff_markdown(before, plan, diff);
-    std::string full = plan::plan_markdown(
-        plan,
-        plan::MarkdownOptions{
-            o.markdown_limit ? o.markdown_limit - std::min(o.markdown_limit - 1, text.size() + 200)
-                             : 0,
-            mermaid});
+    // The whole plan gets what the diff leaves of the limit (at least 1: then it is only cut).
+    const size_t used = text.size() + 200;
+    const size_t left = o.markdown_limit == 0         ? 0
+                        : o.markdown_limit > used + 1 ? o.markdown_limit - used
+                                                      : 1;
+    std::string full = plan::plan_markdown(plan, plan::MarkdownOptions{left, mermaid});
     text += "<details><summary>The whole plan of " + o.file + "</summary>\n\n" + full +
             "\n</details>\n";
   } else {

@@ -576,7 +576,7 @@ class Planner {
     e.detail = format_duration(a.duration);
   }
 
-  void describe(Frame&, const model::Step& step, const model::IncludeAction& a, PlanStep& e,
+  void describe(Frame&, const model::Step&, const model::IncludeAction& a, PlanStep& e,
                 const expr::Scope& scope, Value&) {
     e.include = a.path.value;
     expr::Map given;
@@ -604,7 +604,6 @@ class Planner {
           mask("inputs of '" + a.path.value + "': " + join(problems, "; ")));
       return;
     }
-    (void)step;
     plan_runbook(*a.runbook, *inputs, out_.steps.back().path + "/", depth + 1, inner);
   }
 

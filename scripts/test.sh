@@ -6,6 +6,16 @@ cd "$(dirname "$0")/.."
 build="${1:-build}"
 cmake --build "$build" -j2
 python3 tests/schema/check_schema.py
+# The PostgreSQL state backend is tested against a throwaway local server (Debian's postgresql),
+# started here unless one is given in RUNBOOK_TEST_PG_URL (.ci/run starts its own).
+if [ -z "${RUNBOOK_TEST_PG_URL:-}" ]; then
+  if url=$(scripts/pg-test-server.sh start); then
+    export RUNBOOK_TEST_PG_URL="$url"
+    trap 'scripts/pg-test-server.sh remove' EXIT
+  else
+    echo "warning: no PostgreSQL server for the tests: e2e.postgresql is skipped"
+  fi
+fi
 ctest --test-dir "$build" --output-on-failure -j2
 # runbook test on every test file meant to pass (tests/runbook-test/fail, invalid and coverage
 # are checked by the e2e tests), and on the runbooks' own test files once they exist: those must

@@ -22,6 +22,7 @@ struct ResumeOptions {
   bool approve = false;
   std::string reason;
   bool force = false;
+  std::string file;
   InputArgs inputs;
   std::string state_dir;
   bool quiet = false;
@@ -29,14 +30,16 @@ struct ResumeOptions {
 };
 
 int run_resume(const ResumeOptions& o) {
-  const std::string state_dir = state_dir_from(o.state_dir);
-  std::string id, error;
-  auto path = journal_path(state_dir, o.run_id, &id, &error);
-  if (!path) {
+  auto store = open_store(o.state_dir);
+  if (!store) return kExitFailed;
+  std::string error;
+  auto found = find_run(*store, o.run_id, &error);
+  if (!found) {
     spdlog::error("{}", error);
     return kExitUsage;
   }
-  auto record = record::read_journal(*path, &error);
+  const std::string id = *found;
+  auto record = read_run(*store, id, &error);
   if (!record) {
     spdlog::error("{}", error);
     return kExitUsage;
@@ -50,7 +53,10 @@ int run_resume(const ResumeOptions& o) {
     return kExitUsage;
   }
 
-  CheckedRunbook c = load_and_check(record->file);
+  // A run started on another machine (a shared database) names a file of that machine: --file
+  // gives where it is here; the sha256 check below still holds it to the same procedure.
+  const std::string file = o.file.empty() ? record->file : o.file;
+  CheckedRunbook c = load_and_check(file);
   print_diagnostics(c.diagnostics);
   if (!c.ok()) return kExitUsage;
   const model::Runbook& rb = *c.runbook;
@@ -60,7 +66,7 @@ int run_resume(const ResumeOptions& o) {
                  "%s: error: the runbook changed since run %s started (sha256 %.12s... is now "
                  "%.12s...)\n  hint: a resumed run would mix two versions of the procedure; "
                  "start a new run, or resume anyway with --force\n",
-                 record->file.c_str(), id.c_str(), record->sha256.c_str(), sha.c_str());
+                 file.c_str(), id.c_str(), record->sha256.c_str(), sha.c_str());
     return kExitUsage;
   }
 
@@ -78,7 +84,7 @@ int run_resume(const ResumeOptions& o) {
   s.runbook = &rb;
   s.inputs = *given;
   s.masker = &masker;
-  s.state_dir = state_dir;
+  s.store = store.get();
   s.run_id = id;
   s.resuming = true;
   s.forced = sha != record->sha256;
@@ -111,9 +117,13 @@ void add_resume_command(CLI::App& app, int* exit_code) {
   cmd->add_flag("--approve", o->approve, "Approve the confirm gate the run paused at");
   cmd->add_option("--reason", o->reason, "Why you approve (recorded with --approve)");
   cmd->add_flag("--force", o->force, "Resume even though the runbook file changed");
+  cmd->add_option("--file", o->file,
+                  "The runbook file, when it is not where the run recorded it (a run started on "
+                  "another machine); it must be the same file (sha256)");
   add_input_options(*cmd, o->inputs);
   cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
+                  "$RUNBOOK_STATE_DIR, else .runbook)");
   cmd->add_flag("-q,--quiet", o->quiet, "Print only failures and the summary");
   cmd->add_flag("-v,--verbose", o->verbose, "Print every attempt, poll and whole scripts");
   cmd->callback([o, exit_code] { *exit_code = run_resume(*o); });

@@ -12,6 +12,7 @@
 #include "cli/review.h"
 #include "cli/run_session.h"
 #include "cli/run_setup.h"
+#include "cli/run_store.h"
 #include "cli/terminal_approver.h"
 #include "plan/plan_text.h"
 #include "record/file_digest.h"
@@ -65,7 +66,10 @@ int run_run(const RunOptions& o) {
   s.runbook = &rb;
   s.inputs = *inputs;
   s.masker = &masker;
-  s.state_dir = state_dir_from(o.state_dir);
+  // The store is opened before anything runs: an unreachable database stops the run here.
+  auto store = open_store(o.state_dir);
+  if (!store) return kExitFailed;
+  s.store = store.get();
   s.run_id = new_run_id();
   s.console = console_options(o.quiet, o.verbose);
   if (o.yes) {
@@ -77,6 +81,7 @@ int run_run(const RunOptions& o) {
   s.header.file = std::filesystem::absolute(o.file, ec).lexically_normal().string();
   s.header.sha256 = record::sha256_hex(rb.source->text());
   s.header.user = current_user();
+  s.header.host = host_name();
   s.header.plan_digest = o.expect_plan;
   for (const model::InputSpec& spec : rb.inputs) {
     if (spec.secret) {
@@ -104,7 +109,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
   add_input_options(*cmd, o->inputs);
   cmd->add_flag("-y,--yes", o->yes, "Approve every confirm gate (recorded as approved by you)");
   cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
+                  "$RUNBOOK_STATE_DIR, else .runbook)");
   cmd->add_flag("--dry-run", o->dry_run,
                 "Print the plan (what `runbook plan` prints) and run nothing; no state is written");
   cmd->add_option("--expect-plan", o->expect_plan,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/commands.h"
 #include "cli/run_setup.h"
@@ -12,7 +13,6 @@
 #include "exec/masking_observer.h"
 #include "exec/process_runner.h"
 #include "expr/evaluate.h"
-#include "record/run_lock.h"
 
 extern char** environ;
 
@@ -35,13 +35,12 @@ int run_session(const RunSession& s) {
   // Everything the console shows and the journal stores goes through the masker once more.
   exec::MaskingObserver masked(observers, *s.masker);
 
-  // The folder is only created once the locks are taken: a refused run leaves no trace.
-  const std::string run_dir = run_dir_path(s.state_dir, s.run_id);
-  options.log_dir = run_dir + "/logs";
+  record::StateStore& store = *s.store;
+  const std::string log_dir = store.log_dir(s.run_id);
+  options.log_dir = log_dir;
   exec::Engine engine(*s.runbook, exec::EngineServices{runner, masked, clock, approver, *s.masker},
                       std::move(options));
 
-  std::string holder, error;
   std::string key;
   try {
     key = engine.concurrency_key(s.inputs);
@@ -50,38 +49,38 @@ int run_session(const RunSession& s) {
                  s.masker->mask(e.message()).c_str());
     return kExitUsage;
   }
-  std::optional<record::RunLock> key_lock;
+  record::LockResult key_lock;
   if (!key.empty()) {
-    key_lock = record::RunLock::acquire(s.state_dir, key, s.run_id, &holder, &error);
-    if (!key_lock) {
-      if (!error.empty()) {
-        spdlog::error("{}", error);
+    key_lock = store.lock_key(key, s.run_id);
+    if (!key_lock.lock) {
+      if (!key_lock.error.empty()) {
+        spdlog::error("{}", key_lock.error);
         return kExitFailed;
       }
       spdlog::error(
           "concurrency key '{}' is held by {}; refusing to start (wait for that run to finish: "
           "runbook status)",
-          s.masker->mask(key), holder);
+          s.masker->mask(key), key_lock.holder);
       return kExitLocked;
     }
   }
 
-  if (!make_run_dir(s.state_dir, s.run_id, &error)) {
-    spdlog::error("{}", error);
-    return kExitFailed;
-  }
-  auto own = record::RunLock::acquire_file(run_dir + "/lock", s.run_id, &holder, &error);
-  if (!own) {
-    if (!error.empty()) {
-      spdlog::error("{}", error);
+  // The run's place is only made once the locks are taken: a refused run leaves no trace.
+  record::LockResult own = store.lock_run(s.run_id);
+  if (!own.lock) {
+    if (!own.error.empty()) {
+      spdlog::error("{}", own.error);
       return kExitFailed;
     }
-    spdlog::error("run {} is still going: {} holds it", s.run_id, holder);
+    spdlog::error("run {} is still going: {} holds it", s.run_id, own.holder);
     return kExitLocked;
   }
+  std::error_code ec;
+  std::filesystem::create_directories(log_dir, ec);
+  std::filesystem::permissions(log_dir, std::filesystem::perms::owner_all, ec);
   std::optional<record::JournalWriter> journal;
   try {
-    journal.emplace(run_dir + "/journal.jsonl");
+    journal.emplace(store.open_journal(s.run_id, !s.resuming));
     if (s.resuming) {
       journal->run_resumed(current_user(), s.forced, s.current_sha256);
     } else {
@@ -97,7 +96,7 @@ int run_session(const RunSession& s) {
   }
   observers.add(&*journal);
 
-  spdlog::debug("journal: {}/journal.jsonl; step logs: {}/logs", run_dir, run_dir);
+  spdlog::debug("journal: {}; step logs: {}", store.journal_name(s.run_id), options.log_dir);
   exec::install_interrupt_handlers();
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
   std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
@@ -110,6 +109,21 @@ int run_session(const RunSession& s) {
     fault = s.masker->mask(e.what());
   }
   ticker.reset();
+  if (journal->store_lost()) {
+    // The state database went away and did not come back in time: the run was stopped as an
+    // interrupt stops it. Say what could not be recorded; resume continues from what was.
+    const bool kept = journal->finish_failed(journal->error(), "interrupted");
+    std::string lost;
+    for (const std::string& u : journal->unrecorded()) lost += "\n  - " + u;
+    std::fprintf(
+        stderr,
+        "error: %s; the run was stopped.\nnot recorded:%s%s\nwhen the database is "
+        "back, continue with: runbook resume %s%s\n",
+        journal->error().c_str(), lost.empty() ? " nothing" : lost.c_str(),
+        kept ? "\n(the run's end, interrupted, was recorded after all)" : "", s.run_id.c_str(),
+        journal->unrecorded().empty() ? "" : " (a step whose end was not recorded runs again)");
+    return kExitInterrupted;
+  }
   if (!journal->error().empty() || !fault.empty()) {
     // A failed journal write stopped the run (as an interrupt does); it ends failed, recorded
     // where the journal can still take it. A resume continues once the cause is fixed.

@@ -9,6 +9,7 @@
 #include "cli/console_reporter.h"
 #include "exec/engine.h"
 #include "record/journal_writer.h"
+#include "record/state_store.h"
 
 namespace rb::cli {
 
@@ -16,7 +17,7 @@ struct RunSession {
   const model::Runbook* runbook = nullptr;
   expr::Map inputs;
   command::SecretMasker* masker = nullptr;
-  std::string state_dir;
+  record::StateStore* store = nullptr;  // where the run is recorded
   std::string run_id;
   bool resuming = false;
   record::RunHeader header;  // written as run_started for a new run

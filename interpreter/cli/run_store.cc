@@ -1,38 +1,48 @@
 #include "cli/run_store.h"
 
 #include <algorithm>
-#include <filesystem>
+
+#include "cli/run_setup.h"
+#include "cli/tool_log.h"
 
 namespace rb::cli {
 
-namespace fs = std::filesystem;
-
-std::vector<std::string> list_runs(const std::string& state_dir) {
-  std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(fs::path(state_dir) / "runs", ec)) {
-    if (fs::exists(e.path() / "journal.jsonl", ec)) ids.push_back(e.path().filename().string());
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
+std::unique_ptr<record::StateStore> open_store(const std::string& flag) {
+  std::string error;
+  auto store = record::open_state_store(state_dir_from(flag), &error);
+  if (!store) spdlog::error("{}", error);
+  return store;
 }
 
-std::optional<std::string> journal_path(const std::string& state_dir, const std::string& run_id,
-                                        std::string* resolved_id, std::string* error) {
-  std::vector<std::string> ids = list_runs(state_dir);
-  std::string id = run_id;
-  if (id.empty()) {
-    if (ids.empty()) {
-      *error = "no runs recorded in '" + state_dir + "' (set --state-dir or RUNBOOK_STATE_DIR?)";
-      return std::nullopt;
-    }
-    id = ids.back();
-  } else if (std::find(ids.begin(), ids.end(), id) == ids.end()) {
-    *error = "no run '" + id + "' in '" + state_dir + "'; 'runbook history' lists the runs";
+std::optional<std::string> find_run(record::StateStore& store, const std::string& run_id,
+                                    std::string* error) {
+  std::vector<std::string> ids;
+  try {
+    ids = store.run_ids();
+  } catch (const record::StoreError& e) {
+    *error = e.what();
     return std::nullopt;
   }
-  *resolved_id = id;
-  return (fs::path(state_dir) / "runs" / id / "journal.jsonl").string();
+  if (run_id.empty()) {
+    if (ids.empty()) {
+      *error =
+          "no runs recorded in '" + store.where() + "' (set --state-dir or RUNBOOK_STATE_DIR?)";
+      return std::nullopt;
+    }
+    return ids.back();
+  }
+  if (std::find(ids.begin(), ids.end(), run_id) == ids.end()) {
+    *error = "no run '" + run_id + "' in '" + store.where() + "'; 'runbook history' lists the runs";
+    return std::nullopt;
+  }
+  return run_id;
+}
+
+std::optional<record::RunRecord> read_run(record::StateStore& store, const std::string& run_id,
+                                          std::string* error) {
+  auto text = store.journal_text(run_id, error);
+  if (!text) return std::nullopt;
+  return record::parse_journal(*text, store.journal_name(run_id), error);
 }
 
 }  // namespace rb::cli

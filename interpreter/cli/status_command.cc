@@ -1,6 +1,7 @@
-// runbook status [RUN_ID] [--json] [--format text|json|markdown|junit]
+// runbook status [RUN_ID] [--json] [--format text|json|markdown|junit|jsonl]
 // runbook history
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/run_report.h"
@@ -20,20 +21,25 @@ struct StatusOptions {
 };
 
 int run_status(const StatusOptions& o) {
-  std::string id, error;
-  auto path = journal_path(state_dir_from(o.state_dir), o.run_id, &id, &error);
-  if (!path) {
+  auto store = open_store(o.state_dir);
+  if (!store) return kExitFailed;
+  std::string error;
+  auto id = find_run(*store, o.run_id, &error);
+  if (!id) {
     spdlog::error("{}", error);
     return kExitUsage;
   }
-  auto run = record::read_journal(*path, &error);
+  auto text = store->journal_text(*id, &error);
+  auto run = text ? record::parse_journal(*text, store->journal_name(*id), &error) : std::nullopt;
   if (!run) {
     spdlog::error("{}", error);
     return kExitUsage;
   }
   std::string format = o.json ? "json" : o.format;
   std::string out;
-  if (format == "json") {
+  if (format == "jsonl") {
+    out = *text;  // the journal itself, one record a line, whichever store keeps it
+  } else if (format == "json") {
     out = status_json(*run);
   } else if (format == "markdown") {
     out = status_markdown(*run);
@@ -49,21 +55,52 @@ int run_status(const StatusOptions& o) {
 struct HistoryOptions {
   std::string state_dir;
   size_t limit = 20;
+  std::string format = "text";
 };
 
 int run_history(const HistoryOptions& o) {
-  const std::string state_dir = state_dir_from(o.state_dir);
-  std::vector<std::string> ids = list_runs(state_dir);
-  if (ids.empty()) {
-    std::printf("no runs recorded in '%s'\n", state_dir.c_str());
+  auto store = open_store(o.state_dir);
+  if (!store) return kExitFailed;
+  std::vector<std::string> ids;
+  try {
+    ids = store->run_ids();
+  } catch (const record::StoreError& e) {
+    spdlog::error("{}", e.what());
+    return kExitFailed;
+  }
+  if (o.format == "json") {
+    // Newest first, as the table: what scripts and dashboards read.
+    nlohmann::json out = nlohmann::json::array();
+    size_t shown = 0;
+    for (auto it = ids.rbegin(); it != ids.rend() && shown < o.limit; ++it, ++shown) {
+      std::string error;
+      auto run = read_run(*store, *it, &error);
+      if (!run) {
+        out.push_back({{"run_id", *it}, {"error", error}});
+        continue;
+      }
+      out.push_back({{"run_id", run->run_id},
+                     {"runbook", run->runbook},
+                     {"status", run->status},
+                     {"started_at", run->started_at},
+                     {"finished_at", run->finished_at},
+                     {"user", run->user},
+                     {"host", run->host},
+                     {"resumes", run->resumes}});
+    }
+    std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
-  std::printf("%-22s  %-28s  %-12s  %-24s  %s\n", "RUN", "RUNBOOK", "STATUS", "STARTED",
-              "DURATION");
+  if (ids.empty()) {
+    std::printf("no runs recorded in '%s'\n", store->where().c_str());
+    return kExitOk;
+  }
+  std::printf("%-22s  %-28s  %-12s  %-24s  %-10s  %s\n", "RUN", "RUNBOOK", "STATUS", "STARTED",
+              "DURATION", "BY");
   size_t shown = 0;
   for (auto it = ids.rbegin(); it != ids.rend() && shown < o.limit; ++it, ++shown) {
     std::string error;
-    auto run = record::read_journal(state_dir + "/runs/" + *it + "/journal.jsonl", &error);
+    auto run = read_run(*store, *it, &error);
     if (!run) {
       std::printf("%-22s  (unreadable: %s)\n", it->c_str(), error.c_str());
       continue;
@@ -75,8 +112,10 @@ int run_history(const HistoryOptions& o) {
         ms += s.result.duration_ms;
       }
     }
-    std::printf("%-22s  %-28s  %-12s  %-24s  %s\n", run->run_id.c_str(), run->runbook.c_str(),
-                run->status.c_str(), run->started_at.c_str(), format_elapsed(Duration(ms)).c_str());
+    const std::string by = run->host.empty() ? run->user : run->user + "@" + run->host;
+    std::printf("%-22s  %-28s  %-12s  %-24s  %-10s  %s\n", run->run_id.c_str(),
+                run->runbook.c_str(), run->status.c_str(), run->started_at.c_str(),
+                format_elapsed(Duration(ms)).c_str(), by.c_str());
   }
   return kExitOk;
 }
@@ -92,10 +131,12 @@ void add_status_command(CLI::App& app, int* exit_code) {
       "audit, junit for CI (one testcase per step).");
   cmd->add_option("run_id", o->run_id, "The run (default: the latest)");
   cmd->add_flag("--json", o->json, "Print JSON (same as --format json)");
-  cmd->add_option("--format", o->format, "text, json, markdown or junit")
-      ->check(CLI::IsMember({"text", "json", "markdown", "junit"}));
+  cmd->add_option("--format", o->format,
+                  "text, json, markdown, junit, or jsonl (the journal's records as stored)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "junit", "jsonl"}));
   cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
+                  "$RUNBOOK_STATE_DIR, else .runbook)");
   cmd->callback([o, exit_code] { *exit_code = run_status(*o); });
 }
 
@@ -104,8 +145,10 @@ void add_history_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "history", "List recent runs, newest first: id, runbook, status, start and duration.");
   cmd->add_option("-n,--limit", o->limit, "How many runs (default 20)");
+  cmd->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded (default: $RUNBOOK_STATE_DIR, else .runbook)");
+                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
+                  "$RUNBOOK_STATE_DIR, else .runbook)");
   cmd->callback([o, exit_code] { *exit_code = run_history(*o); });
 }
 

@@ -14,6 +14,12 @@ std::string current_user() {
   return "uid " + std::to_string(geteuid());
 }
 
+std::string host_name() {
+  char buf[256] = {0};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
 exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
                                            const std::string& message) {
   exec::ApprovalAnswer answer;

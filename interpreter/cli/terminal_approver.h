@@ -14,5 +14,7 @@ class TerminalApprover : public exec::Approver {
 
 // The user running runbook ($USER, else the login name of the uid).
 std::string current_user();
+// The machine's name (gethostname), recorded with each run.
+std::string host_name();
 
 }  // namespace rb::cli

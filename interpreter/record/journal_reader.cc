@@ -50,6 +50,12 @@ std::optional<RunRecord> read_journal(const std::string& path, std::string* erro
     if (error) *error = "cannot read the journal '" + path + "': " + why;
     return std::nullopt;
   }
+  return parse_journal(*text, path, error);
+}
+
+std::optional<RunRecord> parse_journal(const std::string& journal, const std::string& path,
+                                       std::string* error) {
+  const std::string* text = &journal;
   RunRecord run;
   bool started = false;
   std::map<std::string, size_t> index;
@@ -109,6 +115,7 @@ std::optional<RunRecord> read_journal(const std::string& path, std::string* erro
         run.file = need_string(e, "file");
         run.sha256 = e.value("sha256", "");
         run.user = e.value("user", "");
+        run.host = e.value("host", "");
         run.started_at = time;
         if (e.contains("inputs")) {
           expr::Value v = value_from_json(e["inputs"]);

@@ -29,6 +29,7 @@ struct RunRecord {
   std::string file;
   std::string sha256;
   std::string user;
+  std::string host;  // the machine it started on ("" in journals from before it was recorded)
   expr::Map inputs;  // secrets masked
   std::vector<std::string> secret_inputs;
   std::string started_at;
@@ -50,5 +51,8 @@ struct RunRecord {
 // nullopt with *error ("PATH:LINE: what") when the journal cannot be read, is damaged, holds no
 // run_started or is of a newer format than kJournalFormat.
 std::optional<RunRecord> read_journal(const std::string& path, std::string* error);
+// The same on a journal's text (from any store); `name` names it in messages.
+std::optional<RunRecord> parse_journal(const std::string& text, const std::string& name,
+                                       std::string* error);
 
 }  // namespace rb::record

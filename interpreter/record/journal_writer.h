@@ -2,12 +2,15 @@
 // Record: appends one JSON object per event to STATE_DIR/runs/RUN_ID/journal.jsonl, written
 // whole with one write() and flushed to disk (fdatasync) before the run goes on, so a kill -9
 // at any point leaves a journal that `resume` can continue from.
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "exec/run_observer.h"
 #include "expr/value.h"
+#include "record/state_store.h"
 
 namespace rb::record {
 
@@ -19,6 +22,7 @@ struct RunHeader {
   expr::Map inputs;     // secrets already masked
   std::vector<std::string> secret_inputs;
   std::string user;
+  std::string host;         // the machine it runs on
   std::string plan_digest;  // run --expect-plan: the reviewed plan this run was held to
 };
 
@@ -29,6 +33,8 @@ class JournalWriter : public exec::RunObserver {
   // throw: the writer keeps the message (error()), writes nothing more, and requests an
   // interrupt so the engine stops the running command and runs nothing more.
   explicit JournalWriter(const std::string& path);
+  // The same on any store's journal (a folder's file, a database's rows).
+  explicit JournalWriter(std::unique_ptr<JournalStorage> storage);
   ~JournalWriter() override;
   JournalWriter(const JournalWriter&) = delete;
   JournalWriter& operator=(const JournalWriter&) = delete;
@@ -44,16 +50,22 @@ class JournalWriter : public exec::RunObserver {
 
   // Why a write failed; empty while every write succeeded.
   const std::string& error() const { return error_; }
-  // After a failure: tries once more to record run_finished `failed` with `why`.
-  bool finish_failed(const std::string& why);
+  // The failure was the store going away (a lost database connection), not a full disk.
+  bool store_lost() const { return lost_; }
+  // After a failure: tries once more to record run_finished `status` (failed, or interrupted
+  // when the store was lost) with `why`.
+  bool finish_failed(const std::string& why, const char* status = "failed");
+  // The records that could not be kept after the failure ("step_finished deploy (succeeded)").
+  const std::vector<std::string>& unrecorded() const { return unrecorded_; }
 
  private:
   void append(nlohmann::json event);
   void write_line(nlohmann::json event);
-  void repair_tail(const std::string& path);
 
-  int fd_ = -1;
+  std::unique_ptr<JournalStorage> storage_;
   std::string error_;
+  bool lost_ = false;
+  std::vector<std::string> unrecorded_;
 };
 
 }  // namespace rb::record

@@ -18,17 +18,11 @@ using namespace rb::e2e;
 namespace {
 
 std::vector<std::string> runs_of(const Sandbox& s) {
-  std::vector<std::string> ids;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(s.state + "/runs", ec)) {
-    ids.push_back(e.path().filename());
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  return s.runs();
 }
 
 std::string journal_of(const Sandbox& s, const std::string& id) {
-  return read_file(s.state + "/runs/" + id + "/journal.jsonl");
+  return s.journal(id);
 }
 
 size_t lines_of(const std::string& text) {
@@ -58,7 +52,8 @@ void kill_group_of(const std::string& pid_file) {
 
 }  // namespace
 
-TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and restores outputs") {
+TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and restores outputs",
+          "[records]") {
   Sandbox s;
   auto first = s.runbook(
       {"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i", "token=tok-SECRET-1"});
@@ -90,7 +85,7 @@ TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and r
         }) == 1);
 }
 
-TEST_CASE("the second resume of a missing secret is refused before anything runs") {
+TEST_CASE("the second resume of a missing secret is refused before anything runs", "[records]") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=abc-SECRET"});
   auto r = s.runbook({"resume"});
@@ -99,7 +94,8 @@ TEST_CASE("the second resume of a missing secret is refused before anything runs
                    "it again with -i token=VALUE") != std::string::npos);
 }
 
-TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs once") {
+TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs once",
+          "[records]") {
   Sandbox s;
   RunningProgram p({RUNBOOK_BIN, "run", "tests/runbooks/killable.yaml", "-i", "out=" + s.out},
                    s.options());
@@ -124,7 +120,7 @@ TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs
   events_of(journal_of(s, runs_of(s)[0]));
 }
 
-TEST_CASE("a torn last line in the journal is tolerated") {
+TEST_CASE("a torn last line in the journal is tolerated", "[records][folder]") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
   std::string path = s.state + "/runs/" + runs_of(s)[0] + "/journal.jsonl";
@@ -140,8 +136,8 @@ TEST_CASE("a torn last line in the journal is tolerated") {
                       [](const nlohmann::json& e) { return e["event"] == "run_resumed"; }) == 1);
 }
 
-TEST_CASE(
-    "a damaged middle line of a journal is reported, resume refuses, history lists the rest") {
+TEST_CASE("a damaged middle line of a journal is reported, resume refuses, history lists the rest",
+          "[records][folder]") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
@@ -182,7 +178,8 @@ TEST_CASE(
   CHECK(lines_of(s.file("probe.count")) == 2);
 }
 
-TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and completes") {
+TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and completes",
+          "[records]") {
   Sandbox s;
   auto paused = s.runbook({"run", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out});
   CHECK(paused.exit_code == 3);
@@ -206,7 +203,7 @@ TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and c
   CHECK_FALSE((*approval)["time"].get<std::string>().empty());
 }
 
-TEST_CASE("--yes approvals are recorded too") {
+TEST_CASE("--yes approvals are recorded too", "[records]") {
   Sandbox s;
   CHECK(
       s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out}).exit_code ==
@@ -214,8 +211,8 @@ TEST_CASE("--yes approvals are recorded too") {
   CHECK(journal_of(s, runs_of(s)[0]).find("\"how\":\"--yes\"") != std::string::npos);
 }
 
-TEST_CASE(
-    "a second run with the same concurrency key exits 4, naming the holder; kill -9 frees it") {
+TEST_CASE("a second run with the same concurrency key exits 4, naming the holder; kill -9 frees it",
+          "[records]") {
   Sandbox s;
   RunningProgram first(
       {RUNBOOK_BIN, "run", "tests/runbooks/locked.yaml", "-i", "out=" + s.out, "-i", "hold=true"},
@@ -240,7 +237,7 @@ TEST_CASE(
   CHECK(after.exit_code == 0);
 }
 
-TEST_CASE("resume refuses a runbook file that changed, unless --force") {
+TEST_CASE("resume refuses a runbook file that changed, unless --force", "[records]") {
   Sandbox s;
   std::string copy = s.dir + "/resumable.yaml";
   fs::copy_file(std::string(RUNBOOK_SOURCE_DIR) + "/tests/runbooks/resumable.yaml", copy);
@@ -256,7 +253,7 @@ TEST_CASE("resume refuses a runbook file that changed, unless --force") {
   CHECK(journal_of(s, runs_of(s)[0]).find("\"forced\":true") != std::string::npos);
 }
 
-TEST_CASE("status exports: json, markdown, junit; history lists runs newest first") {
+TEST_CASE("status exports: json, markdown, junit; history lists runs newest first", "[records]") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out});
   s.runbook({"run", "--yes", "tests/runbooks/confirm.yaml", "-i", "out=" + s.out});
@@ -289,7 +286,8 @@ TEST_CASE("status exports: json, markdown, junit; history lists runs newest firs
   CHECK(s.runbook({"status", "no-such-run"}).exit_code == 2);
 }
 
-TEST_CASE("no journal written by the tests holds a secret or a line that is not JSON") {
+TEST_CASE("no journal written by the tests holds a secret or a line that is not JSON",
+          "[records][folder]") {
   Sandbox s;
   s.runbook({"run", "tests/runbooks/secrets.yaml", "-i", "token=sekrit-TOKEN-77"});
   s.runbook({"run", "tests/runbooks/resumable.yaml", "-i", "out=" + s.out, "-i",

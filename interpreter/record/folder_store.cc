@@ -1,0 +1,191 @@
+// The folder backend: STATE_DIR/runs/RUN_ID/{journal.jsonl,lock,logs/} and STATE_DIR/locks/.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "base/file_read.h"
+#include "record/run_lock.h"
+#include "record/state_store.h"
+
+namespace rb::record {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kMaxJournalBytes = size_t{1} << 30;
+
+class JournalFile : public JournalStorage {
+ public:
+  explicit JournalFile(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      throw StoreError("cannot open the journal '" + path + "': " + std::strerror(errno), false);
+    }
+    repair();
+  }
+  ~JournalFile() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void append(const std::string& line, bool durable) override {
+    std::string text = line + "\n";
+    const char* p = text.data();
+    size_t left = text.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw StoreError(std::string("cannot write the journal: ") + std::strerror(errno), false);
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+    if (durable && ::fdatasync(fd_) != 0) {
+      throw StoreError(std::string("cannot write the journal: ") + std::strerror(errno), false);
+    }
+  }
+
+  // A kill mid-write leaves a torn last line. Appending after it would fuse the next record
+  // with the torn bytes into one line that is not JSON (losing that record), so cut the journal
+  // back to just after its last newline first.
+  void repair() override {
+    off_t size = ::lseek(fd_, 0, SEEK_END);
+    if (size <= 0) return;
+    off_t keep = size;
+    char buf[4096];
+    while (keep > 0) {
+      off_t from =
+          keep > static_cast<off_t>(sizeof buf) ? keep - static_cast<off_t>(sizeof buf) : 0;
+      ssize_t n = ::pread(fd_, buf, static_cast<size_t>(keep - from), from);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      bool found = false;
+      for (ssize_t i = n - 1; i >= 0; --i) {
+        if (buf[i] == '\n') {
+          keep = from + i + 1;
+          found = true;
+          break;
+        }
+      }
+      if (found) break;
+      keep = from;
+    }
+    if (keep == size) return;
+    // A whole record missing only its newline (an edited file) is kept, and its line ended.
+    std::string tail(static_cast<size_t>(size - keep), '\0');
+    if (::pread(fd_, tail.data(), tail.size(), keep) == static_cast<ssize_t>(tail.size()) &&
+        nlohmann::json::accept(tail)) {
+      if (::write(fd_, "\n", 1) == 1 && ::fdatasync(fd_) == 0) return;
+    } else if (::ftruncate(fd_, keep) == 0 && ::fdatasync(fd_) == 0) {
+      return;
+    }
+    throw StoreError(
+        "cannot repair the torn last line of the journal '" + path_ + "': " + std::strerror(errno),
+        false);
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+class FileLock : public StoreLock {
+ public:
+  explicit FileLock(RunLock l) : lock_(std::move(l)) {}
+
+ private:
+  RunLock lock_;
+};
+
+LockResult wrap(std::optional<RunLock> l, std::string holder, std::string error) {
+  LockResult r;
+  if (l) {
+    r.lock = std::make_unique<FileLock>(std::move(*l));
+  } else {
+    r.holder = std::move(holder);
+    r.error = std::move(error);
+  }
+  return r;
+}
+
+class FolderStore : public StateStore {
+ public:
+  explicit FolderStore(std::string dir) : dir_(std::move(dir)) {}
+
+  std::string where() const override { return dir_; }
+
+  std::vector<std::string> run_ids() override {
+    std::vector<std::string> ids;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(dir_) / "runs", ec)) {
+      if (fs::exists(e.path() / "journal.jsonl", ec)) ids.push_back(e.path().filename().string());
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  std::optional<std::string> journal_text(const std::string& run_id, std::string* error) override {
+    std::string why;
+    auto text = read_regular_file(journal_name(run_id), kMaxJournalBytes, &why);
+    if (!text && error) *error = "cannot read the journal '" + journal_name(run_id) + "': " + why;
+    return text;
+  }
+
+  std::string journal_name(const std::string& run_id) const override {
+    return run_dir(run_id) + "/journal.jsonl";
+  }
+
+  LockResult lock_key(const std::string& key, const std::string& run_id) override {
+    std::string holder, error;
+    auto l = RunLock::acquire(dir_, key, run_id, &holder, &error);
+    return wrap(std::move(l), holder, error);
+  }
+
+  LockResult lock_run(const std::string& run_id) override {
+    // The run's folder is created here, once any concurrency lock is held: a refused run
+    // leaves no trace.
+    std::string path;
+    for (const std::string& part : {dir_, std::string("runs"), run_id, std::string("logs")}) {
+      path = path.empty() ? part : path + "/" + part;
+      if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+        LockResult r;
+        r.error = "cannot create the state folder '" + path + "': " + std::strerror(errno) +
+                  " (choose another with --state-dir or RUNBOOK_STATE_DIR)";
+        return r;
+      }
+    }
+    std::string holder, error;
+    auto l = RunLock::acquire_file(run_dir(run_id) + "/lock", run_id, &holder, &error);
+    return wrap(std::move(l), holder, error);
+  }
+
+  std::unique_ptr<JournalStorage> open_journal(const std::string& run_id, bool) override {
+    return open_journal_file(journal_name(run_id));
+  }
+
+  std::string log_dir(const std::string& run_id) const override {
+    return run_dir(run_id) + "/logs";
+  }
+
+ private:
+  std::string run_dir(const std::string& run_id) const { return dir_ + "/runs/" + run_id; }
+  std::string dir_;
+};
+
+}  // namespace
+
+std::unique_ptr<JournalStorage> open_journal_file(const std::string& path) {
+  return std::make_unique<JournalFile>(path);
+}
+
+std::unique_ptr<StateStore> open_folder_store(const std::string& dir) {
+  return std::make_unique<FolderStore>(dir);
+}
+
+}  // namespace rb::record

@@ -8,7 +8,10 @@ cmake --build "$build" -j2
 python3 tests/schema/check_schema.py
 # The PostgreSQL state backend is tested against a throwaway local server (Debian's postgresql),
 # started here unless one is given in RUNBOOK_TEST_PG_URL (.ci/run starts its own).
+# Its own folder and port, so test runs in two checkouts at once don't share (or stop) one.
 if [ -z "${RUNBOOK_TEST_PG_URL:-}" ]; then
+  export RUNBOOK_PG_DIR="${TMPDIR:-/tmp}/runbook-test-pg-$$"
+  export RUNBOOK_PG_PORT=$((20000 + $$ % 30000))
   if url=$(scripts/pg-test-server.sh start); then
     export RUNBOOK_TEST_PG_URL="$url"
     trap 'scripts/pg-test-server.sh remove' EXIT

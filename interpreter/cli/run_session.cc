@@ -36,6 +36,8 @@ int run_session(const RunSession& s) {
   exec::MaskingObserver masked(observers, *s.masker);
 
   record::StateStore& store = *s.store;
+  // Steps inherit the environment, and with it a database URL's password: never shown.
+  for (const std::string& c : store.credentials()) s.masker->add(c);
   const std::string log_dir = store.log_dir(s.run_id);
   options.log_dir = log_dir;
   exec::Engine engine(*s.runbook, exec::EngineServices{runner, masked, clock, approver, *s.masker},

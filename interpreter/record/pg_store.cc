@@ -210,6 +210,12 @@ class PgStore : public StateStore {
     return base + "/runs/" + run_id + "/logs";
   }
 
+  std::vector<std::string> credentials() const override {
+    std::vector<std::string> out = pq::passwords_in(url_);
+    if (const char* p = std::getenv("PGPASSWORD"); p != nullptr && *p != '\0') out.push_back(p);
+    return out;
+  }
+
   // --- used by the journal and the locks ---
 
   pq::Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& p) {

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <libpq-fe.h>
 
+#include <cctype>
 #include <mutex>
 
 namespace rb::record::pq {
@@ -193,6 +194,46 @@ bool Connection::alive() const {
 
 std::string Connection::error() const {
   return first_line(g_api->PQerrorMessage(c_));
+}
+
+namespace {
+
+std::string percent_decoded(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> passwords_in(const std::string& url) {
+  std::vector<std::string> out;
+  auto keep = [&](const std::string& p) {
+    if (p.empty()) return;
+    out.push_back(p);
+    if (std::string d = percent_decoded(p); d != p) out.push_back(d);
+  };
+  if (size_t scheme = url.find("://"); scheme != std::string::npos) {
+    size_t auth_end = url.find_first_of("/?", scheme + 3);
+    size_t at = url.rfind('@', auth_end == std::string::npos ? url.size() : auth_end);
+    if (at != std::string::npos && at > scheme) {
+      size_t colon = url.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) keep(url.substr(colon + 1, at - colon - 1));
+    }
+  }
+  for (size_t p = url.find("password="); p != std::string::npos; p = url.find("password=", p + 1)) {
+    size_t end = url.find_first_of("& ", p);
+    keep(url.substr(p + 9, (end == std::string::npos ? url.size() : end) - p - 9));
+  }
+  return out;
 }
 
 std::string redact(const std::string& url) {

@@ -57,5 +57,8 @@ class Connection {
 
 // The URL with any password replaced by "****", for messages.
 std::string redact(const std::string& url);
+// The password in a URL (user:PASSWORD@ or password=PASSWORD), as written and percent-decoded;
+// empty when there is none.
+std::vector<std::string> passwords_in(const std::string& url);
 
 }  // namespace rb::record::pq

@@ -68,6 +68,9 @@ class StateStore {
   // The folder for the run's step logs (whole output; the journal keeps each step's tail).
   // For a database this stays on the machine that runs the step.
   virtual std::string log_dir(const std::string& run_id) const = 0;
+  // Credentials this store was given (a database password from the URL or $PGPASSWORD): the
+  // run masks them, since steps inherit the environment that holds them.
+  virtual std::vector<std::string> credentials() const { return {}; }
 };
 
 // True for postgresql:// and postgres:// URLs.

@@ -205,3 +205,25 @@ TEST_CASE("a database holding a newer schema is refused, naming both versions", 
         std::string::npos);
   CHECK_FALSE(s.has("one"));
 }
+
+TEST_CASE(
+    "a password in the state URL or PGPASSWORD, inherited by a step, is masked in its "
+    "output and journal",
+    "[postgresql]") {
+  Sandbox s;
+  CliOptions o = s.options();
+  std::string url = s.state;
+  url.replace(url.find("runbook@"), 8, "runbook:pw-Hidden%2177@");  // trust auth takes any
+  set_env(o, "RUNBOOK_STATE_DIR=" + url);
+  set_env(o, "PGPASSWORD=env-Hidden-88");
+  CliResult r = run_runbook({"run", "tests/runbooks/show_env.yaml"}, o);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("state=postgresql://runbook:***@") != std::string::npos);
+  const std::string journal = run_runbook({"status", "--format", "jsonl"}, o).out;
+  CHECK(journal.find("state=postgresql://runbook:***@") != std::string::npos);
+  for (const std::string& text : {r.out, r.err, journal}) {
+    CHECK(text.find("pw-Hidden") == std::string::npos);
+    CHECK(text.find("env-Hidden-88") == std::string::npos);
+  }
+}

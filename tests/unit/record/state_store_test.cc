@@ -64,3 +64,11 @@ TEST_CASE(
   CHECK(error.find("nope") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the passwords in a database URL, as written and decoded, are what a run masks") {
+  CHECK(record::pq::passwords_in("postgresql://u:p%21w@h/d") ==
+        std::vector<std::string>{"p%21w", "p!w"});
+  CHECK(record::pq::passwords_in("postgresql://u@h/d?password=zz&x=1") ==
+        std::vector<std::string>{"zz"});
+  CHECK(record::pq::passwords_in("postgresql://u@h/d").empty());
+}

@@ -46,6 +46,7 @@ class RunbookChecker {
     check_list(rb_.steps, steps_tree_);
     check_list(rb_.on_failure, steps_tree_);
     check_list(rb_.finally_steps, steps_tree_);
+    for (const auto& o : rb_.outputs) check_expr(o.value, steps_tree_);
   }
 
  private:
@@ -96,13 +97,23 @@ class RunbookChecker {
       for (const char* f : kStepFields) fields.add(f, NameTree::open_tree());
       NameTree outputs;
       outputs.child_noun = "output";
-      if (s.outputs.empty()) {
-        outputs.hint = "step '" + s.id + "' declares no outputs; add them under its 'outputs:'";
+      std::vector<const model::NamedExpr*> declared;
+      for (const auto& o : s.outputs) declared.push_back(&o);
+      // An include step also has the outputs its runbook declares.
+      const auto* inc = std::get_if<model::IncludeAction>(&s.action);
+      if (inc && inc->runbook) {
+        for (const auto& o : inc->runbook->outputs) declared.push_back(&o);
+      }
+      if (declared.empty()) {
+        outputs.hint =
+            inc ? "'" + inc->path.value +
+                      "' declares no outputs; add them under its top-level 'outputs:'"
+                : "step '" + s.id + "' declares no outputs; add them under its 'outputs:'";
       } else {
         outputs.hint = "step '" + s.id + "' declares:";
-        for (const auto& o : s.outputs) {
-          outputs.add(o.name, NameTree::open_tree());
-          outputs.hint += " " + o.name;
+        for (const auto* o : declared) {
+          outputs.add(o->name, NameTree::open_tree());
+          outputs.hint += " " + o->name;
         }
       }
       fields.add("outputs", std::move(outputs));
@@ -115,6 +126,10 @@ class RunbookChecker {
     NameTree runbook;
     runbook.child_noun = "runbook field";
     runbook.add("name");
+
+    inputs_tree_.child_noun = "name";
+    inputs_tree_.add("inputs", inputs);
+    inputs_tree_.hint = "required_if is checked before the run starts: it can use only inputs";
 
     header_tree_.child_noun = "name";
     header_tree_.add("inputs", inputs);
@@ -140,6 +155,7 @@ class RunbookChecker {
     }
     for (const auto& e : rb_.env) check_template(e.value, tree);
     if (rb_.concurrency) check_template(*rb_.concurrency, tree);
+    for (const auto& i : rb_.inputs) check_expr(i.required_if, inputs_tree_);
   }
 
   void check_list(const std::vector<model::Step>& steps, const NameTree& scope) {
@@ -182,6 +198,8 @@ class RunbookChecker {
     if (s.cwd) check_template(*s.cwd, scope);
     const NameTree& own = with_own_result(scope);
     if (s.retry && s.retry->until) check_expr(s.retry->until, own);
+    if (s.retry && s.retry->delay_template) check_template(*s.retry->delay_template, scope);
+    if (s.timeout_template) check_template(*s.timeout_template, scope);
     for (const auto& o : s.outputs) check_expr(o.value, own);
 
     std::visit(
@@ -192,6 +210,11 @@ class RunbookChecker {
           } else if constexpr (std::is_same_v<T, model::WaitAction>) {
             check_command(a.command, scope);
             if (a.until) check_expr(a.until, own);
+            if (a.fail_if) check_expr(a.fail_if, own);
+            if (a.interval_template) check_template(*a.interval_template, scope);
+            if (a.timeout_template) check_template(*a.timeout_template, scope);
+          } else if constexpr (std::is_same_v<T, model::SleepAction>) {
+            if (a.duration_template) check_template(*a.duration_template, scope);
           } else if constexpr (std::is_same_v<T, model::ConfirmAction> ||
                                std::is_same_v<T, model::LogAction> ||
                                std::is_same_v<T, model::FailAction>) {
@@ -377,6 +400,7 @@ class RunbookChecker {
   const model::Runbook& rb_;
   Diagnostics& diags_;
   std::set<const model::Runbook*>& checked_;
+  NameTree inputs_tree_;  // for required_if: only inputs
   NameTree header_tree_;  // for vars, env and concurrency: no steps yet
   NameTree steps_tree_;
   std::map<const NameTree*, std::unique_ptr<NameTree>> own_trees_;

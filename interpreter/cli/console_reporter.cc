@@ -1,5 +1,7 @@
 #include "cli/console_reporter.h"
 
+#include <algorithm>
+
 namespace rb::cli {
 namespace {
 
@@ -59,7 +61,9 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
   running_path_ = s.path;
   running_since_ = last_activity_ = std::chrono::steady_clock::now();
   if (o_.verbosity == Verbosity::kQuiet) return;
-  muted_path_ = s.poll && o_.verbosity != Verbosity::kVerbose ? s.path : "";
+  // A wait's polls and a capture: json step's JSON are held back unless --verbose (shown if the
+  // step fails).
+  muted_path_ = (s.poll || s.hold_output) && o_.verbosity != Verbosity::kVerbose ? s.path : "";
   if (s.attempt > 1 && o_.verbosity != Verbosity::kVerbose) return;
   std::string indent(2 * depth_of(s.path), ' ');
   std::string text = indent + paint(kBold, "> " + s.path);
@@ -128,8 +132,13 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
       line(indent + paint(kRed, "interrupted " + path), err_);
       break;
     case exec::StepStatus::kFailed:
-    case exec::StepStatus::kTimedOut:
-      ++failed_;
+    case exec::StepStatus::kTimedOut: {
+      const bool inside_counted =
+          std::any_of(failed_paths_.begin(), failed_paths_.end(), [&](const std::string& p) {
+            return p.rfind(path + "/", 0) == 0 || p.rfind(path + "[", 0) == 0;
+          });
+      if (!inside_counted) ++failed_;
+      failed_paths_.push_back(path);
       line(indent +
                paint(kRed, std::string(r.status == exec::StepStatus::kTimedOut ? "TIMED OUT "
                                                                                : "FAILED ") +
@@ -151,7 +160,13 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
         line(tail, err_);
       }
       break;
+    }
   }
+}
+
+std::string ConsoleReporter::first_failure() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_paths_.empty() ? "" : failed_paths_.front();
 }
 
 void ConsoleReporter::step_restored(const std::string& path, const exec::StepResult& r) {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "exec/run_observer.h"
 
@@ -38,6 +39,9 @@ class ConsoleReporter : public exec::RunObserver {
   // On a terminal, a step that has been quiet for 2s or more gets one line, updated in place,
   // saying what runs and for how long. Called about once a second by a ProgressTicker.
   void tick(std::chrono::steady_clock::time_point now);
+  // The first step that failed (the deepest one: a failed child, not the group it failed),
+  // "" when none did.
+  std::string first_failure();
 
  private:
   std::string paint(const char* color, const std::string& text) const;
@@ -58,6 +62,9 @@ class ConsoleReporter : public exec::RunObserver {
   // The engine reports from the main thread and the ticker from its own: one writer at a time.
   std::mutex mu_;
   int ran_ = 0, skipped_ = 0, failed_ = 0, restored_ = 0;
+  // Failed steps counted so far: a group, loop or include that fails because a step inside it
+  // failed is the same failure, counted once.
+  std::vector<std::string> failed_paths_;
 };
 
 // Calls ConsoleReporter::tick about once a second on a thread of its own, while it lives.

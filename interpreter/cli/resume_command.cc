@@ -1,8 +1,10 @@
 // runbook resume [RUN_ID] [--approve [--reason TEXT]] [--force] [-i ...]
 // Replays a run's journal: steps that succeeded or were skipped are restored, not run again,
 // and the run goes on from the first step that did not finish, appending to the same journal.
+#include <algorithm>
 #include <cstdio>
 
+#include "base/spelling.h"
 #include "cli/commands.h"
 #include "cli/load_and_check.h"
 #include "cli/run_session.h"
@@ -20,6 +22,8 @@ namespace {
 struct ResumeOptions {
   std::string run_id;
   bool approve = false;
+  std::vector<std::string> approve_gates;  // --approve-gate STEP
+  std::string rerun;
   std::string reason;
   bool force = false;
   std::string file;
@@ -28,6 +32,17 @@ struct ResumeOptions {
   bool quiet = false;
   bool verbose = false;
 };
+
+// The ids of the runbook's confirm steps (in groups and handlers too), for --approve-gate.
+void gate_ids(const std::vector<model::Step>& steps, std::vector<std::string>& out) {
+  for (const model::Step& s : steps) {
+    if (std::holds_alternative<model::ConfirmAction>(s.action) && !s.id.empty()) {
+      out.push_back(s.id);
+    }
+    if (const auto* g = std::get_if<model::GroupAction>(&s.action)) gate_ids(g->steps, out);
+    gate_ids(s.on_failure, out);
+  }
+}
 
 int run_resume(const ResumeOptions& o) {
   auto store = open_store(o.state_dir);
@@ -48,8 +63,8 @@ int run_resume(const ResumeOptions& o) {
     std::printf("run %s already succeeded; nothing to resume\n", id.c_str());
     return kExitOk;
   }
-  if (!o.reason.empty() && !o.approve) {
-    spdlog::error("--reason goes with --approve");
+  if (!o.reason.empty() && !o.approve && o.approve_gates.empty()) {
+    spdlog::error("--reason goes with --approve or --approve-gate");
     return kExitUsage;
   }
 
@@ -91,6 +106,25 @@ int run_resume(const ResumeOptions& o) {
   s.current_sha256 = sha;
   s.replay = record->replay();
   s.console = console_options(o.quiet, o.verbose);
+  // --yes given at `run` holds on resume, approved by whoever gave it.
+  if (record->yes) {
+    s.approve_all =
+        exec::ApprovalAnswer{exec::Verdict::kApproved, record->user, "--yes", "given at run"};
+  }
+  if (!o.rerun.empty()) {
+    const record::StepRecord* step = record->find(o.rerun);
+    if (step == nullptr || !step->finished) {
+      std::vector<std::string> finished;
+      for (const record::StepRecord& r : record->steps) {
+        if (r.finished) finished.push_back(r.path);
+      }
+      std::string hint = did_you_mean(o.rerun, finished);
+      spdlog::error("--rerun {}: no such step finished in run {}; {}", o.rerun, id,
+                    hint.empty() ? "finished steps: " + join_names(finished) : hint);
+      return kExitUsage;
+    }
+    s.rerun = o.rerun;
+  }
   if (o.approve) {
     if (record->paused_at.empty()) {
       spdlog::error("run {} is not paused at a confirm; nothing to approve", id);
@@ -100,6 +134,26 @@ int run_resume(const ResumeOptions& o) {
       s.approved_gates[gate] = exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(),
                                                     "resume --approve", o.reason};
     }
+  }
+  // --approve-gate STEP: approves that gate by name, an explicit one too, wherever the run meets
+  // it (the one it paused at, or one further on).
+  std::vector<std::string> gates;
+  gate_ids(rb.steps, gates);
+  gate_ids(rb.on_failure, gates);
+  gate_ids(rb.finally_steps, gates);
+  for (const std::string& gate : o.approve_gates) {
+    std::string last = gate.substr(gate.rfind('/') == std::string::npos ? 0 : gate.rfind('/') + 1);
+    if (size_t b = last.find('['); b != std::string::npos) last.erase(b);
+    if (std::find(gates.begin(), gates.end(), last) == gates.end()) {
+      std::string hint = did_you_mean(last, gates);
+      spdlog::error("--approve-gate {}: no confirm step of {} has that id; {}", gate, rb.name.value,
+                    hint.empty() ? "its gates are: " + join_names(gates) : hint);
+      return kExitUsage;
+    }
+  }
+  for (const std::string& gate : o.approve_gates) {
+    s.approved_gates[gate] = exec::ApprovalAnswer{exec::Verdict::kApproved, current_user(),
+                                                  "resume --approve-gate", o.reason, true};
   }
   return run_session(s);
 }
@@ -114,7 +168,15 @@ void add_resume_command(CLI::App& app, int* exit_code) {
       "were skipped are restored with their outputs, and the run goes on from the first step "
       "that did not finish. Secret inputs were never stored: give them again with -i.");
   cmd->add_option("run_id", o->run_id, "The run to resume (default: the latest)");
-  cmd->add_flag("--approve", o->approve, "Approve the confirm gate the run paused at");
+  cmd->add_flag("--approve", o->approve,
+                "Approve the confirm gate the run paused at (not an `explicit: true` one)");
+  cmd->add_option("--approve-gate", o->approve_gates,
+                  "Approve this confirm gate by name (its step path), an `explicit: true` one too")
+      ->option_text("STEP");
+  cmd->add_option("--rerun", o->rerun,
+                  "Run this finished step again, and every step that finished after it; "
+                  "recorded in the journal with who asked")
+      ->option_text("STEP");
   cmd->add_option("--reason", o->reason, "Why you approve (recorded with --approve)");
   cmd->add_flag("--force", o->force, "Resume even though the runbook file changed");
   cmd->add_option("--file", o->file,

@@ -83,6 +83,7 @@ int run_run(const RunOptions& o) {
   s.header.user = current_user();
   s.header.host = host_name();
   s.header.plan_digest = o.expect_plan;
+  s.header.yes = o.yes;
   for (const model::InputSpec& spec : rb.inputs) {
     if (spec.secret) {
       s.header.inputs[spec.name] = expr::Value("***");

@@ -25,6 +25,7 @@ int run_session(const RunSession& s) {
   options.approve_all = s.approve_all;
   options.approved_gates = s.approved_gates;
   options.replay = s.replay;
+  options.rerun = s.rerun;
 
   exec::ProcessRunner runner;
   exec::SystemClock clock;
@@ -84,7 +85,7 @@ int run_session(const RunSession& s) {
   try {
     journal.emplace(store.open_journal(s.run_id, !s.resuming));
     if (s.resuming) {
-      journal->run_resumed(current_user(), s.forced, s.current_sha256);
+      journal->run_resumed(current_user(), s.forced, s.current_sha256, s.rerun);
     } else {
       journal->run_started(s.header);
     }
@@ -140,10 +141,20 @@ int run_session(const RunSession& s) {
   switch (status) {
     case exec::RunStatus::kSucceeded:
       return kExitOk;
-    case exec::RunStatus::kFailed:
-      std::fprintf(stderr, "fix the cause, then continue with: runbook resume %s\n",
-                   s.run_id.c_str());
+    case exec::RunStatus::kFailed: {
+      // What to do next: go on from the failed step, look again from an earlier one, or start
+      // over.
+      const std::string failed = reporter.first_failure();
+      const std::string again = failed.empty() ? "" : "   (runs " + failed + " again and goes on)";
+      std::fprintf(stderr,
+                   "what next: fix the cause, then\n"
+                   "  runbook resume %s%s\n"
+                   "  runbook resume %s --rerun STEP   (runs a finished STEP again, and all "
+                   "after it)\n"
+                   "  or start a new run: runbook run %s ...\n",
+                   s.run_id.c_str(), again.c_str(), s.run_id.c_str(), s.runbook->path.c_str());
       return kExitFailed;
+    }
     case exec::RunStatus::kPaused:
       std::fprintf(stderr, "paused for approval; continue with: runbook resume %s --approve\n",
                    s.run_id.c_str());

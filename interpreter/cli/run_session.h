@@ -26,6 +26,7 @@ struct RunSession {
   std::map<std::string, exec::StepResult> replay;
   std::map<std::string, exec::ApprovalAnswer> approved_gates;
   std::optional<exec::ApprovalAnswer> approve_all;
+  std::string rerun;  // resume --rerun STEP
   ConsoleOptions console;
 };
 

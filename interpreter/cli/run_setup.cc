@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <random>
@@ -17,6 +18,8 @@
 #include "load/input_values.h"
 #include "load/inputs_file.h"
 
+extern char** environ;
+
 namespace rb::cli {
 
 void add_input_options(CLI::App& cmd, InputArgs& args) {
@@ -27,6 +30,13 @@ void add_input_options(CLI::App& cmd, InputArgs& args) {
 namespace {
 
 // Reads --inputs-file and -i (which wins) into raw values. Prints problems; nullopt on any.
+// An input with env: VAR whose variable is set (and not empty).
+bool from_environment(const model::InputSpec& spec) {
+  if (!spec.env_var) return false;
+  const char* v = std::getenv(spec.env_var->value.c_str());
+  return v != nullptr;
+}
+
 std::optional<expr::Map> read_given(const InputArgs& args) {
   expr::Map given;
   if (!args.file.empty()) {
@@ -59,7 +69,9 @@ std::optional<expr::Map> resolve_given(const model::Runbook& rb, const expr::Map
     if (auto it = given.find(spec.name); it != given.end()) masker.add(it->second.to_text());
   }
   std::vector<std::string> problems;
-  auto inputs = load::resolve_inputs(rb, given, &problems, missing_as_unknown);
+  std::vector<std::string> environment;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) environment.emplace_back(*e);
+  auto inputs = load::resolve_inputs(rb, given, &problems, missing_as_unknown, &environment);
   for (const std::string& p : problems) {
     std::fprintf(stderr, "%s: error: %s\n", rb.path.c_str(), masker.mask(p).c_str());
   }
@@ -80,7 +92,9 @@ std::optional<expr::Map> resolve_cli_inputs(const model::Runbook& rb, const Inpu
   if (!given) return std::nullopt;
   if (secrets_given != nullptr) {
     for (const model::InputSpec& spec : rb.inputs) {
-      if (spec.secret && given->count(spec.name)) secrets_given->push_back(spec.name);
+      if (spec.secret && (given->count(spec.name) || from_environment(spec))) {
+        secrets_given->push_back(spec.name);
+      }
     }
   }
   return resolve_given(rb, *given, masker);
@@ -112,7 +126,8 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
     }
   }
   for (const std::string& name : secrets) {
-    if (!given->count(name)) {
+    const model::InputSpec* spec = rb.find_input(name);
+    if (!given->count(name) && !(spec && from_environment(*spec))) {
       spdlog::error(
           "secret input '{}' was given when the run started and is never stored; give it again "
           "with -i {}=VALUE",
@@ -127,6 +142,10 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
     it = it->second.is_null() ? merged.erase(it) : std::next(it);
   }
   for (const auto& [name, value] : *given) merged[name] = value;
+  // A secret is recorded masked: one taken from its environment variable is taken from it again.
+  for (const std::string& name : secrets) {
+    if (!given->count(name)) merged.erase(name);
+  }
   return resolve_given(rb, merged, masker);
 }
 

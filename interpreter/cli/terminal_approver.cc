@@ -1,6 +1,7 @@
 #include "cli/terminal_approver.h"
 
 #include <pwd.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -26,6 +27,9 @@ exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
   if (isatty(STDIN_FILENO) != 1) return answer;  // no one to ask: pause
   std::FILE* tty = std::fopen("/dev/tty", "r+");
   if (tty == nullptr) return answer;
+  // What was typed before the question appeared (a stray Enter, "yes" meant for an earlier
+  // prompt) is not an answer to it.
+  tcflush(fileno(tty), TCIFLUSH);
   std::fprintf(tty, "\n  %s\n  [%s] approve and continue? type 'yes' to proceed: ", message.c_str(),
                step_path.c_str());
   std::fflush(tty);
@@ -38,8 +42,8 @@ exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
   }
   answer.user = current_user();
   answer.how = "prompt";
-  answer.verdict = (reply == "yes" || reply == "y" || reply == "YES") ? exec::Verdict::kApproved
-                                                                      : exec::Verdict::kDenied;
+  // Exactly what it asked for: 'yes'. Anything else ("y", "ye", "yes please") is a no.
+  answer.verdict = reply == "yes" ? exec::Verdict::kApproved : exec::Verdict::kDenied;
   return answer;
 }
 

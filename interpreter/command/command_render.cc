@@ -9,6 +9,25 @@
 namespace rb::command {
 namespace {
 
+// A command is never run with a hole in it: a value that is null (an input nobody gave, the
+// output of a step that was skipped) is an error where it is written, not an empty word.
+void refuse_hole(const expr::Expression& e, const expr::Value& v) {
+  if (!v.is_null()) return;
+  throw expr::EvalError(
+      e.location(), "'" + e.text() + "' is null, so the command would have a hole where it goes",
+      "give it a value, or write default(" + e.text() + ", '') if nothing is meant there");
+}
+
+expr::Value render_argument(const expr::Template& t, const expr::Scope& scope) {
+  for (const expr::TemplatePart& p : t.parts()) {
+    if (!p.expr) continue;
+    expr::Value v = expr::evaluate(*p.expr, scope);
+    refuse_hole(*p.expr, v);
+    if (t.is_single_expression()) return v;
+  }
+  return expr::render_value(t, scope);
+}
+
 void finish_unknown(RenderedCommand& out) {
   std::sort(out.unknown.begin(), out.unknown.end());
   out.unknown.erase(std::unique(out.unknown.begin(), out.unknown.end()), out.unknown.end());
@@ -36,7 +55,7 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
   RenderedCommand out;
   if (const auto* exec = std::get_if<model::ExecCommand>(&command)) {
     for (const expr::Template& t : exec->argv) {
-      expr::Value v = expr::render_value(t, scope);
+      expr::Value v = render_argument(t, scope);
       if (!out.display.empty()) out.display += ' ';
       if (v.is_unknown()) {
         out.argv.push_back(expr::render_preview(t, scope, &out.unknown));
@@ -57,6 +76,7 @@ RenderedCommand render_command(const model::Command& command, const expr::Scope&
       p.interpolated = true;
       p.raw = part.expr->is_raw();
       expr::Value v = expr::evaluate(*part.expr, scope);
+      refuse_hole(*part.expr, v);
       if (v.is_unknown()) {
         // Shown as written, never quoted: this script is only ever displayed.
         p.raw = true;

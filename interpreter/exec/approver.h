@@ -11,6 +11,8 @@ struct ApprovalAnswer {
   std::string user;    // who approved
   std::string how;     // "--yes", "prompt", "resume --approve"
   std::string reason;  // optional, from --reason
+  // The approval names this gate (resume --approve-gate STEP): it also passes an `explicit` one.
+  bool names_gate = false;
 };
 
 class Approver {

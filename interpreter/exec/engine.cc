@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 
 #include "check/step_graph.h"
@@ -65,6 +66,21 @@ std::string describe_exit(const command::CommandResult& res) {
   return "failed";
 }
 
+// A duration written as a template, rendered now: "10m", "1h30m" (what a runbook writes).
+Duration render_duration(const expr::Template& t, const expr::Scope& scope) {
+  expr::Value v = expr::render_value(t, scope);
+  std::string text = v.to_text();
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  while (!text.empty() && text.front() == ' ') text.erase(0, 1);
+  std::string why;
+  if (auto d = parse_duration(text, &why)) return *d;
+  throw expr::EvalError(
+      t.location(),
+      "'" + t.source() + "' gives '" + text + "', which is not a duration (" + why + ")",
+      v.is_int() ? "a bare number has no unit: give e.g. '" + text + "s'"
+                 : "give a duration like 250ms, 10s, 5m or 1h30m");
+}
+
 StepStatus list_status(StepStatus s) {
   return s == StepStatus::kTimedOut ? StepStatus::kFailed : s;
 }
@@ -101,6 +117,15 @@ class Engine::Frame {
 
 Engine::Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options)
     : runbook_(runbook), s_(services), o_(std::move(options)) {
+  if (!o_.rerun.empty()) {
+    // The step asked for, what is inside it, and everything that finished after it run again.
+    auto it = o_.replay.find(o_.rerun);
+    const int64_t from = it == o_.replay.end() ? INT64_MAX : it->second.finished_seq;
+    for (auto e = o_.replay.begin(); e != o_.replay.end();) {
+      e = rerun_covers(o_.rerun, from, e->first, e->second.finished_seq) ? o_.replay.erase(e)
+                                                                         : std::next(e);
+    }
+  }
   for (const auto& [path, r] : o_.replay) {
     if (r.acted && r.ok()) last_act_seq_ = std::max(last_act_seq_, r.finished_seq);
   }
@@ -153,7 +178,7 @@ std::string Engine::concurrency_key(const expr::Map& inputs) {
 }
 
 StepStatus Engine::run_runbook(const model::Runbook& rb, const expr::Map& inputs,
-                               const std::string& prefix, std::string* error) {
+                               const std::string& prefix, std::string* error, expr::Map* outputs) {
   std::unique_ptr<Frame> frame;
   try {
     frame = make_frame(rb, inputs);
@@ -164,6 +189,24 @@ StepStatus Engine::run_runbook(const model::Runbook& rb, const expr::Map& inputs
   }
   Frame& f = *frame;
   StepStatus status = run_list(f, rb.steps, prefix, f.ctx);
+  if (status == StepStatus::kSucceeded && !rb.outputs.empty()) {
+    try {
+      expr::Map values;
+      for (const model::NamedExpr& o : rb.outputs) values[o.name] = expr::evaluate(*o.value, f.ctx);
+      if (outputs) *outputs = values;
+      if (prefix.empty()) {  // the run's own outputs: what the person running it reads last
+        for (const auto& [name, value] : values) {
+          s_.observer.message(
+              "", s_.masker.mask("output " + name + ": " +
+                                 (value.is_string() ? value.as_string() : value.to_json())));
+        }
+      }
+    } catch (const expr::EvalError& e) {
+      *error = "in outputs: " + located(e);
+      if (!e.hint().empty()) *error += "\n  hint: " + e.hint();
+      status = StepStatus::kFailed;
+    }
+  }
   if (status == StepStatus::kFailed && !rb.on_failure.empty()) {
     StepStatus handled = run_list(f, rb.on_failure, prefix + "on_failure/", f.ctx);
     if (handled == StepStatus::kInterrupted) return handled;
@@ -228,13 +271,24 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
   }
   const SteadyTime start = s_.clock.now();
   const auto saved_deadline = deadline_;
-  if (step.timeout) {
-    SteadyTime mine = start + step.timeout->value;
+  StepResult r;
+  std::optional<Duration> limit;
+  if (step.timeout) limit = step.timeout->value;
+  if (step.timeout_template) {
+    try {
+      limit = render_duration(*step.timeout_template, scope);
+    } catch (const expr::EvalError& e) {
+      r = failure(e, "in timeout: ");
+    }
+  }
+  if (limit) {
+    SteadyTime mine = start + *limit;
     if (!deadline_ || mine < *deadline_) deadline_ = mine;
   }
 
-  StepResult r;
-  if (!step.has_loop()) {
+  if (!r.error.empty()) {
+    // the timeout could not be rendered: the step fails before it starts
+  } else if (!step.has_loop()) {
     r = run_iteration(f, step, path, scope);
   } else {
     expr::List items;
@@ -345,6 +399,13 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
   const int attempts = step.retry ? step.retry->attempts : 1;
   Duration delay = step.retry ? step.retry->delay : Duration(0);
   StepResult r;
+  if (step.retry && step.retry->delay_template) {
+    try {
+      delay = render_duration(*step.retry->delay_template, scope);
+    } catch (const expr::EvalError& e) {
+      return failure(e, "in retry delay: ");
+    }
+  }
   for (int k = 1; k <= attempts; ++k) {
     r = run_action(f, step, path, scope, k);
     if (!std::holds_alternative<model::WaitAction>(step.action)) r.attempts = k;
@@ -398,9 +459,43 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
   return r;
 }
 
+std::string Engine::untitled(const model::Step& step) {
+  auto cut = [](std::string s) {
+    if (size_t nl = s.find('\n'); nl != std::string::npos) s = s.substr(0, nl) + " ...";
+    return s.size() > 70 ? s.substr(0, 67) + "..." : s;
+  };
+  return std::visit(
+      [&](const auto& a) -> std::string {
+        using T = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<T, model::WaitAction>) {
+          return cut("wait until " + a.until->text());
+        } else if constexpr (std::is_same_v<T, model::AssertAction>) {
+          return cut("check " + a.conditions.front()->text() +
+                     (a.conditions.size() > 1
+                          ? " and " + std::to_string(a.conditions.size() - 1) + " more"
+                          : ""));
+        } else if constexpr (std::is_same_v<T, model::SetAction>) {
+          std::string names;
+          for (const model::NamedTemplate& v : a.values)
+            names += (names.empty() ? "" : ", ") + v.name;
+          return cut("set " + names);
+        } else if constexpr (std::is_same_v<T, model::SleepAction>) {
+          return "sleep " + format_duration(a.duration);
+        } else if constexpr (std::is_same_v<T, model::IncludeAction>) {
+          return "include " + a.path.value;
+        } else if constexpr (std::is_same_v<T, model::GroupAction>) {
+          return std::to_string(a.steps.size()) + (a.steps.size() == 1 ? " step" : " steps");
+        } else {
+          // A command shows itself on the line below; a log, a fail or a gate its message.
+          return "";
+        }
+      },
+      step.action);
+}
+
 StepResult Engine::run_action(Frame& f, const model::Step& step, const std::string& path,
                               const expr::Scope& scope, int attempt) {
-  std::string title = step.action_name;
+  std::string title = untitled(step);
   try {
     if (step.name) title = s_.masker.mask(expr::render_text(*step.name, scope));
   } catch (const expr::EvalError&) {
@@ -458,7 +553,8 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
               r.status = StepStatus::kFailed;
               r.error = s_.masker.mask(expr::render_text(a.message, scope));
             } else if constexpr (std::is_same_v<T, model::SleepAction>) {
-              Duration d = a.duration;
+              Duration d =
+                  a.duration_template ? render_duration(*a.duration_template, scope) : a.duration;
               auto left = remaining();
               bool cut = left && *left < d;
               if (cut) d = *left;
@@ -487,7 +583,8 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                                std::optional<Duration> timeout) {
   command::RenderedCommand rc = command::render_command(command, scope);
   s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
-                                     std::holds_alternative<model::WaitAction>(step.action)});
+                                     std::holds_alternative<model::WaitAction>(step.action),
+                                     step.capture == model::Capture::kJson});
 
   command::CommandSpec spec;
   spec.argv = std::move(rc.argv);
@@ -564,7 +661,13 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
                             const std::string& path, const std::string& title,
                             const expr::Scope& scope) {
   const SteadyTime start = s_.clock.now();
-  Duration limit = w.timeout;
+  Duration limit = w.timeout, interval = w.interval;
+  try {
+    if (w.timeout_template) limit = render_duration(*w.timeout_template, scope);
+    if (w.interval_template) interval = render_duration(*w.interval_template, scope);
+  } catch (const expr::EvalError& e) {
+    return failure(e, "in wait: ");
+  }
   if (auto left = remaining(); left && *left < limit) limit = *left;
   StepResult r;
   for (int poll = 1;; ++poll) {
@@ -584,6 +687,13 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
     bind_own_result(own, r);
     bool done = false;
     try {
+      if (w.fail_if && expr::evaluate(*w.fail_if, own).truthy()) {
+        elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
+        r.status = StepStatus::kFailed;
+        r.error = "fail_if '" + w.fail_if->text() + "' is true after " + std::to_string(poll) +
+                  " poll" + (poll == 1 ? "" : "s") + " (" + format_elapsed(elapsed) + ")";
+        return r;
+      }
       done = expr::evaluate(*w.until, own).truthy();
     } catch (const expr::EvalError& e) {
       // Output that is not yet what the condition reads (an empty body, a half-up service)
@@ -597,7 +707,7 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
       return r;
     }
     elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
-    if (command_timed_out || elapsed + w.interval > limit) {
+    if (command_timed_out || elapsed + interval > limit) {
       r.status = StepStatus::kTimedOut;
       std::string last = r.error;
       r.error = "waited " + format_elapsed(elapsed) + " for '" + w.until->text() +
@@ -605,8 +715,9 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
       if (!last.empty()) r.error += " (last: " + last + ")";
       return r;
     }
-    s_.observer.waiting(path, "until " + w.until->text(), elapsed, limit);
-    if (!s_.clock.sleep_for(w.interval)) {
+    // The step's name, not its condition: a person reads "waiting for the units to settle".
+    s_.observer.waiting(path, title.empty() ? "waiting" : title, elapsed, limit);
+    if (!s_.clock.sleep_for(interval)) {
       r.status = StepStatus::kInterrupted;
       r.error = "interrupted";
       return r;
@@ -619,11 +730,13 @@ StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string&
   std::string message = s_.masker.mask(expr::render_text(c.message, scope));
   s_.observer.step_started(StepStart{path, message, "", 1});
   ApprovalAnswer answer;
-  if (o_.approve_all) {
+  auto ahead = o_.approved_gates.find(path);
+  if (ahead != o_.approved_gates.end() && (!c.explicit_approval || ahead->second.names_gate)) {
+    answer = ahead->second;
+  } else if (o_.approve_all && !c.explicit_approval) {
     answer = *o_.approve_all;
-  } else if (auto it = o_.approved_gates.find(path); it != o_.approved_gates.end()) {
-    answer = it->second;
   } else {
+    // An explicit gate is asked for even under --yes: a person at a terminal, or a pause.
     answer = s_.approver.ask(path, message);
   }
   StepResult r;
@@ -639,6 +752,12 @@ StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string&
     case Verdict::kNoAnswer:
       r.status = StepStatus::kPaused;
       r.error = "waiting for approval: " + message;
+      if (c.explicit_approval) {
+        r.error +=
+            " (an explicit gate: --yes does not pass it; approve it by name with resume "
+            "--approve-gate " +
+            path + ")";
+      }
       paused_at_.push_back(path);
       break;
   }
@@ -652,7 +771,7 @@ StepResult Engine::run_include(Frame& f, const model::IncludeAction& inc, const 
   expr::Map given;
   for (const model::NamedTemplate& w : inc.with) given[w.name] = expr::render_value(w.value, scope);
   std::vector<std::string> problems;
-  auto inputs = load::resolve_inputs(*inc.runbook, given, &problems);
+  auto inputs = load::resolve_inputs(*inc.runbook, given, &problems, nullptr, &o_.base_env);
   if (!inputs) {
     std::string text = "inputs of '" + inc.path.value + "': ";
     for (size_t i = 0; i < problems.size(); ++i) text += (i ? "; " : "") + problems[i];
@@ -662,9 +781,11 @@ StepResult Engine::run_include(Frame& f, const model::IncludeAction& inc, const 
     if (spec.secret) s_.masker.add((*inputs)[spec.name].to_text());
   }
   std::string error;
-  StepStatus st = run_runbook(*inc.runbook, *inputs, path + "/", &error);
+  expr::Map outputs;
+  StepStatus st = run_runbook(*inc.runbook, *inputs, path + "/", &error, &outputs);
   StepResult r;
   r.status = list_status(st);
+  r.outputs = std::move(outputs);
   if (!error.empty()) {
     r.error = s_.masker.mask(error);
   } else if (r.status == StepStatus::kFailed) {

@@ -40,6 +40,8 @@ struct EngineOptions {
   // observations after it are made again, as are handlers.
   std::map<std::string, StepResult> replay;
   size_t tail_bytes = 1024 * 1024;  // kept of each stream for steps.ID.stdout/stderr/output
+  // resume --rerun STEP: that finished step, and every step that finished after it, run again.
+  std::string rerun;
 };
 
 class Engine {
@@ -58,8 +60,10 @@ class Engine {
   class Frame;
   // Evaluates the runbook's vars and env into a new frame. Throws expr::EvalError.
   std::unique_ptr<Frame> make_frame(const model::Runbook& rb, const expr::Map& inputs);
+  // `outputs`: set to the runbook's outputs: when its steps succeeded.
   StepStatus run_runbook(const model::Runbook& rb, const expr::Map& inputs,
-                         const std::string& prefix, std::string* error);
+                         const std::string& prefix, std::string* error,
+                         expr::Map* outputs = nullptr);
   StepStatus run_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
                       const expr::Scope& scope);
   StepResult run_step(Frame& f, const model::Step& step, const std::string& path,
@@ -78,6 +82,8 @@ class Engine {
                       const std::string& path, const std::string& title, const expr::Scope& scope);
   StepResult run_confirm(const model::ConfirmAction& c, const std::string& path,
                          const expr::Scope& scope);
+  // What an unnamed step is titled by: what it does.
+  static std::string untitled(const model::Step& step);
   StepResult run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
                          const expr::Scope& scope);
   void finish(Frame& f, const model::Step& step, const std::string& path, StepResult& r);

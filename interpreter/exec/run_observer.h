@@ -16,7 +16,8 @@ struct StepStart {
   std::string title;    // the rendered name:, or the action ("run", ...)
   std::string command;  // as rendered (masked); empty for actions that run nothing
   int attempt = 1;
-  bool poll = false;  // a wait's poll: consoles may hold back its output
+  bool poll = false;         // a wait's poll: consoles may hold back its output
+  bool hold_output = false;  // capture: json: consoles show its output only when verbose
 };
 
 struct Approval {

@@ -63,4 +63,11 @@ expr::Value StepResult::to_value() const {
   return expr::Value(std::move(m));
 }
 
+bool rerun_covers(const std::string& rerun, int64_t rerun_seq, const std::string& path,
+                  int64_t seq) {
+  if (path == rerun) return true;
+  if (path.rfind(rerun + "/", 0) == 0 || path.rfind(rerun + "[", 0) == 0) return true;
+  return seq >= rerun_seq;
+}
+
 }  // namespace rb::exec

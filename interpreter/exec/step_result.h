@@ -41,4 +41,10 @@ struct StepResult {
   expr::Value to_value() const;
 };
 
+// resume --rerun STEP: the finished results that run again, given the step asked for and when
+// it finished (its finished_seq): the step itself, what is inside it (STEP/..., STEP[...]) and
+// every step that finished after it. The engine and the journal reader apply the same rule.
+bool rerun_covers(const std::string& rerun, int64_t rerun_seq, const std::string& path,
+                  int64_t seq);
+
 }  // namespace rb::exec

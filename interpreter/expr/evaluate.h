@@ -16,20 +16,24 @@ namespace rb::expr {
 // "cannot compare string with integer" at x.yaml:12:9.
 class EvalError : public std::runtime_error {
  public:
-  EvalError(Location where, std::string message, std::string hint = {})
+  EvalError(Location where, std::string message, std::string hint = {}, bool missing = false)
       : std::runtime_error(message),
         location_(where),
         message_(std::move(message)),
-        hint_(std::move(hint)) {}
+        hint_(std::move(hint)),
+        missing_(missing) {}
   const Location& location() const { return location_; }
   const std::string& message() const { return message_; }
   // What to do about it ("use format() or string()"); may be empty.
   const std::string& hint() const { return hint_; }
+  // A map key or list index that is not there: default(EXPR, fallback) turns it into fallback.
+  bool missing() const { return missing_; }
 
  private:
   Location location_;
   std::string message_;
   std::string hint_;
+  bool missing_ = false;
 };
 
 // Throws EvalError.

@@ -200,6 +200,38 @@ Value fn_reverse(const CallArgs& a) {
   wrong_type(a, 0, "a list or a string");
 }
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// Natural order: runs of digits compare as numbers, so mysql/9 sorts before mysql/10 and
+// machine 2 before machine 10; other text compares byte by byte. Equal numbers written with
+// different leading zeros ("07", "7") fall back to the plain text, so the order is total.
+bool natural_less(std::string_view x, std::string_view y) {
+  size_t i = 0, j = 0;
+  while (i < x.size() && j < y.size()) {
+    if (is_digit(x[i]) && is_digit(y[j])) {
+      size_t ie = i, je = j;
+      while (ie < x.size() && is_digit(x[ie])) ++ie;
+      while (je < y.size() && is_digit(y[je])) ++je;
+      size_t iz = i, jz = j;  // past the leading zeros
+      while (iz + 1 < ie && x[iz] == '0') ++iz;
+      while (jz + 1 < je && y[jz] == '0') ++jz;
+      std::string_view a = x.substr(iz, ie - iz), b = y.substr(jz, je - jz);
+      if (a.size() != b.size()) return a.size() < b.size();
+      if (a != b) return a < b;
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (x[i] != y[j]) return static_cast<unsigned char>(x[i]) < static_cast<unsigned char>(y[j]);
+    ++i;
+    ++j;
+  }
+  if (i < x.size() || j < y.size()) return j < y.size() && i == x.size();
+  return x < y;
+}
+
 Value fn_sort(const CallArgs& a) {
   List l = need_list(a, 0);
   const bool numbers =
@@ -212,8 +244,9 @@ Value fn_sort(const CallArgs& a) {
       return x.as_double() < y.as_double();
     });
   } else if (strings) {
-    std::stable_sort(l.begin(), l.end(),
-                     [](const Value& x, const Value& y) { return x.as_string() < y.as_string(); });
+    std::stable_sort(l.begin(), l.end(), [](const Value& x, const Value& y) {
+      return natural_less(x.as_string(), y.as_string());
+    });
   } else {
     fail("sort() needs a list of only numbers or only strings", 0);
   }
@@ -371,7 +404,9 @@ constexpr FunctionSpec kFunctions[] = {
     {"string", 1, 1, fn_string, "string(v)", "v as text, as interpolation would write it"},
     {"keys", 1, 1, fn_keys, "keys(map)", "the keys of a map, sorted"},
     {"values", 1, 1, fn_values, "values(map)", "the values of a map, in the order of its keys"},
-    {"sort", 1, 1, fn_sort, "sort(list)", "a list of only numbers or only strings, sorted"},
+    {"sort", 1, 1, fn_sort, "sort(list)",
+     "a list of only numbers or only strings, sorted; strings in natural order (mysql/9 before "
+     "mysql/10)"},
     {"reverse", 1, 1, fn_reverse, "reverse(list|s)", "the elements or characters in reverse"},
     {"range", 1, 3, fn_range, "range(n) / range(a, b[, step])",
      "the integers from a (default 0) up to but not including b, at most 100000"},

@@ -7,7 +7,9 @@
 #include <cstdlib>
 
 #include "base/spelling.h"
+#include "expr/evaluate.h"
 #include "expr/json.h"
+#include "expr/scope.h"
 
 namespace rb::load {
 namespace {
@@ -152,9 +154,39 @@ std::string check_input_constraints(const model::InputSpec& spec, const expr::Va
   return "";
 }
 
-std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
+namespace {
+
+const std::string* find_env(const std::vector<std::string>* environment, const std::string& name) {
+  if (environment == nullptr) return nullptr;
+  for (const std::string& kv : *environment) {
+    if (kv.size() > name.size() && kv[name.size()] == '=' &&
+        kv.compare(0, name.size(), name) == 0) {
+      return &kv;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given_in,
                                         std::vector<std::string>* problems,
-                                        std::vector<std::string>* missing_as_unknown) {
+                                        std::vector<std::string>* missing_as_unknown,
+                                        const std::vector<std::string>* environment) {
+  // An input with env: VAR that was not given takes the variable's value (-i wins over it).
+  expr::Map with_env;
+  const expr::Map* given_p = &given_in;
+  for (const model::InputSpec& spec : rb.inputs) {
+    if (!spec.env_var || given_in.count(spec.name)) continue;
+    if (const std::string* kv = find_env(environment, spec.env_var->value)) {
+      if (given_p == &given_in) {
+        with_env = given_in;
+        given_p = &with_env;
+      }
+      with_env[spec.name] = expr::Value(kv->substr(spec.env_var->value.size() + 1));
+    }
+  }
+  const expr::Map& given = *given_p;
   expr::Map out;
   std::vector<std::string> found;
   std::vector<std::string> names;
@@ -178,10 +210,11 @@ std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Ma
         out[spec.name] = expr::Value::unknown_path("inputs." + spec.name);
         missing_as_unknown->push_back(spec.name);
       } else if (spec.required) {
-        found.push_back("missing required input '" + spec.name + "' (" +
-                        model::input_type_name(spec.type) + ")" +
-                        (spec.description.empty() ? "" : ": " + spec.description) +
-                        "; give it with -i " + spec.name + "=VALUE");
+        found.push_back(
+            "missing required input '" + spec.name + "' (" + model::input_type_name(spec.type) +
+            ")" + (spec.description.empty() ? "" : ": " + spec.description) + "; give it with -i " +
+            spec.name + "=VALUE" +
+            (spec.env_var ? " or the environment variable " + spec.env_var->value : std::string()));
       } else {
         out[spec.name] = expr::Value();
       }
@@ -206,6 +239,28 @@ std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Ma
       continue;
     }
     out[spec.name] = *v;
+  }
+  // required_if: checked once every input has its value, before anything runs.
+  if (found.empty()) {
+    expr::MapScope scope;
+    scope.set("inputs", expr::Value(out));
+    for (const model::InputSpec& spec : rb.inputs) {
+      if (!spec.required_if || !out[spec.name].is_null()) continue;
+      try {
+        expr::Value when = expr::evaluate(*spec.required_if, scope);
+        if (when.is_unknown()) continue;  // planning: decided by an input not given yet
+        if (!when.truthy()) continue;
+      } catch (const expr::EvalError& e) {
+        found.push_back("input '" + spec.name + "': in required_if: " + e.message());
+        continue;
+      }
+      found.push_back(
+          "missing input '" + spec.name + "' (" + model::input_type_name(spec.type) +
+          "), required because " + spec.required_if->text() +
+          (spec.description.empty() ? "" : ": " + spec.description) + "; give it with -i " +
+          spec.name + "=VALUE" +
+          (spec.env_var ? " or the environment variable " + spec.env_var->value : std::string()));
+    }
   }
   if (problems) *problems = found;
   if (!found.empty()) return std::nullopt;

@@ -27,8 +27,11 @@ bool matches_pattern(const std::string& pattern, const std::string& value, std::
 // Planning: with `missing_as_unknown`, a required input that was not given is unknown
 // (inputs.NAME) instead of a problem, and its name is added there; a given value that is
 // unknown (a `with:` only a run can know) is taken as it is.
+// `environment` ("K=V"): where an input with `env: VAR` that was not given takes its value from
+// (nullptr: nowhere). Then every `required_if` is checked against the resolved inputs.
 std::optional<expr::Map> resolve_inputs(const model::Runbook& rb, const expr::Map& given,
                                         std::vector<std::string>* problems,
-                                        std::vector<std::string>* missing_as_unknown = nullptr);
+                                        std::vector<std::string>* missing_as_unknown = nullptr,
+                                        const std::vector<std::string>* environment = nullptr);
 
 }  // namespace rb::load

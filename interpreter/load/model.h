@@ -35,6 +35,11 @@ struct InputSpec {
   std::optional<Located<std::string>> pattern;
   bool secret = false;
   std::string description;
+  // env: VAR: when not given, the value comes from this environment variable (a secret then stays
+  // out of `ps` and the shell history).
+  std::optional<Located<std::string>> env_var;
+  // required_if: EXPR over inputs.*: required when true, checked before anything runs.
+  expr::ExprPtr required_if;
 };
 
 struct NamedTemplate {
@@ -72,11 +77,18 @@ struct CommandAction {
 struct WaitAction {
   Command command;
   expr::ExprPtr until;
+  expr::ExprPtr fail_if;  // true after a poll: the wait fails at once (a unit went `blocked`)
   Duration interval{5000};
   Duration timeout{600000};
+  // Durations written as templates (`timeout: "${{ inputs.settle }}"`), rendered when the wait
+  // starts; they replace the values above.
+  std::optional<expr::Template> interval_template, timeout_template;
 };
 struct ConfirmAction {
   expr::Template message;
+  // explicit: true: --yes and a bare resume --approve do not pass this gate; only the prompt or
+  // resume --approve-gate naming it do (e.g. the data-loss gate before a database rollback).
+  bool explicit_approval = false;
 };
 struct AssertAction {
   std::vector<expr::ExprPtr> conditions;
@@ -93,6 +105,7 @@ struct FailAction {
 };
 struct SleepAction {
   Duration duration{0};
+  std::optional<expr::Template> duration_template;  // sleep: "${{ ... }}", rendered at run time
 };
 struct Runbook;
 struct IncludeAction {
@@ -111,6 +124,7 @@ using Action = std::variant<CommandAction, WaitAction, ConfirmAction, AssertActi
 struct RetryPolicy {
   int attempts = 1;
   Duration delay{0};
+  std::optional<expr::Template> delay_template;  // delay: "${{ ... }}", rendered at run time
   double backoff = 1.0;
   expr::ExprPtr until;  // retry until true (in addition to until success)
   Location location;
@@ -138,6 +152,7 @@ struct Step {
   bool has_loop() const { return for_each != nullptr || for_each_items.has_value(); }
   std::optional<RetryPolicy> retry;
   std::optional<Located<Duration>> timeout;
+  std::optional<expr::Template> timeout_template;  // timeout: "${{ ... }}", rendered at run time
   bool continue_on_error = false;
   std::vector<NamedTemplate> env;
   std::optional<expr::Template> cwd;
@@ -160,6 +175,9 @@ struct Runbook {
   std::vector<Step> steps;
   std::vector<Step> on_failure;
   std::vector<Step> finally_steps;
+  // outputs: {NAME: EXPR}, evaluated when the steps succeeded: an include step exposes them as
+  // steps.ID.outputs.NAME; a run prints them at its end.
+  std::vector<NamedExpr> outputs;
 
   const InputSpec* find_input(std::string_view n) const;
 };

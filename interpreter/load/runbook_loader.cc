@@ -18,11 +18,12 @@ namespace {
 constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 constexpr size_t kMaxIncludeDepth = 16;
 
-const std::vector<std::string> kTopKeys = {"runbook",    "name",   "description", "inputs",
-                                           "vars",       "env",    "concurrency", "steps",
-                                           "on_failure", "finally"};
-const std::vector<std::string> kInputKeys = {"type",    "default", "required",   "enum",
-                                             "pattern", "secret",  "description"};
+const std::vector<std::string> kTopKeys = {"runbook",    "name",    "description", "inputs",
+                                           "vars",       "env",     "concurrency", "steps",
+                                           "on_failure", "finally", "outputs"};
+const std::vector<std::string> kInputKeys = {"type",        "default", "required",
+                                             "enum",        "pattern", "secret",
+                                             "description", "env",     "required_if"};
 
 bool valid_runbook_name(const std::string& s) {
   if (s.empty() || s.size() > 100) return false;
@@ -218,6 +219,9 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   if (const YAML::Node n = root["finally"]; n.IsDefined() && !n.IsNull()) {
     rb->finally_steps = steps.load_steps(n, "'finally'", top, 0);
   }
+  if (const YAML::Node n = root["outputs"]; n.IsDefined() && !n.IsNull()) {
+    rb->outputs = steps.load_outputs(n, top);
+  }
   return rb;
 }
 
@@ -285,6 +289,25 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
   }
   if (const YAML::Node n = node["description"]; n.IsDefined()) {
     spec.description = r.read_string(n, "'description'", spec.location).value_or("");
+  }
+  if (const YAML::Node n = node["env"]; n.IsDefined()) {
+    if (auto s = r.read_string(n, "'env'", spec.location)) {
+      if (!is_identifier(*s, false)) {
+        diags_.error(r.at(n), "invalid environment variable name '" + *s + "'",
+                     "use letters, digits and '_', starting with a letter, e.g. DB_PASSWORD",
+                     r.width(n));
+      } else {
+        spec.env_var = model::Located<std::string>{*s, r.at(n)};
+      }
+    }
+  }
+  if (const YAML::Node n = node["required_if"]; n.IsDefined()) {
+    spec.required_if = r.read_guard(n, "'required_if'", spec.location);
+    if (spec.required_if && spec.required) {
+      diags_.error(r.at(n), what + " has both 'required: true' and 'required_if'",
+                   "keep one: required_if makes it required only when its condition is true",
+                   r.width(n));
+    }
   }
   if (const YAML::Node n = node["pattern"]; n.IsDefined()) {
     if (auto s = r.read_string(n, "'pattern'", spec.location)) {

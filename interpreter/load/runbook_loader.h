@@ -48,6 +48,8 @@ class StepLoader {
 
   std::vector<model::Step> load_steps(const YAML::Node& node, std::string_view what,
                                       Location fallback, int depth);
+  // outputs: {NAME: EXPR} of a step or of a runbook.
+  std::vector<model::NamedExpr> load_outputs(const YAML::Node& n, Location at);
 
  private:
   std::optional<model::Step> load_step(const YAML::Node& node, int depth);

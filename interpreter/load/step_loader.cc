@@ -15,9 +15,14 @@ const std::vector<std::string> kModifiers = {
     "id",       "name",  "description", "if",      "needs",
     "for_each", "as",    "retry",       "timeout", "continue_on_error",
     "env",      "cwd",   "capture",     "outputs", "on_failure",
-    "readonly", "shell", "message",     "with"};
+    "readonly", "shell", "message",     "with",    "explicit"};
 const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "run", "runbook"};
 const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
+
+// A duration written as a template ("${{ inputs.timeout }}"): rendered when the step runs.
+bool templated(const YAML::Node& n) {
+  return n.IsScalar() && n.Scalar().find("${{") != std::string::npos;
+}
 
 bool valid_step_id(const std::string& s) {
   if (s.empty() || s.size() > 100 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
@@ -102,6 +107,7 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
   };
   only_with("with", "include");
   only_with("message", "assert");
+  only_with("explicit", "confirm");
   if (node["shell"].IsDefined() && step.action_name != "run" && !step.action_name.empty()) {
     d.error(
         r_.at(node["shell"], step.location),
@@ -182,7 +188,8 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
   }
   if (key == "wait") {
     if (!r_.expect_map(value, "'wait'", at)) return false;
-    r_.check_keys(value, {"run", "exec", "until", "interval", "timeout", "shell"}, "'wait'");
+    r_.check_keys(value, {"run", "exec", "until", "fail_if", "interval", "timeout", "shell"},
+                  "'wait'");
     model::WaitAction w;
     const YAML::Node run = value["run"], exec = value["exec"];
     if (run.IsDefined() == exec.IsDefined()) {
@@ -201,11 +208,22 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
       d.error(at, "'wait' needs 'until': the condition it waits for",
               "e.g. until: contains(output, 'active')");
     }
+    if (const YAML::Node u = value["fail_if"]; u.IsDefined()) {
+      w.fail_if = r_.read_guard(u, "'fail_if'", at);
+    }
     if (const YAML::Node n = value["interval"]; n.IsDefined()) {
-      if (auto v = r_.read_duration(n, "'interval'", at)) w.interval = *v;
+      if (templated(n)) {
+        w.interval_template = r_.read_template(n, "'interval'", at);
+      } else if (auto v = r_.read_duration(n, "'interval'", at)) {
+        w.interval = *v;
+      }
     }
     if (const YAML::Node n = value["timeout"]; n.IsDefined()) {
-      if (auto v = r_.read_duration(n, "'timeout'", at)) w.timeout = *v;
+      if (templated(n)) {
+        w.timeout_template = r_.read_template(n, "'timeout'", at);
+      } else if (auto v = r_.read_duration(n, "'timeout'", at)) {
+        w.timeout = *v;
+      }
     }
     step.action = std::move(w);
     return true;
@@ -213,7 +231,13 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
   if (key == "confirm" || key == "log" || key == "fail") {
     auto t = r_.read_template(value, "'" + key + "'", at);
     if (!t) return false;
-    if (key == "confirm") step.action = model::ConfirmAction{std::move(*t)};
+    if (key == "confirm") {
+      model::ConfirmAction c{std::move(*t), false};
+      if (const YAML::Node n = node["explicit"]; n.IsDefined()) {
+        c.explicit_approval = r_.read_bool(n, "'explicit'", at).value_or(false);
+      }
+      step.action = std::move(c);
+    }
     if (key == "log") step.action = model::LogAction{std::move(*t)};
     if (key == "fail") step.action = model::FailAction{std::move(*t)};
     return true;
@@ -242,9 +266,16 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     return true;
   }
   if (key == "sleep") {
+    if (templated(value)) {
+      model::SleepAction s;
+      s.duration_template = r_.read_template(value, "'sleep'", at);
+      if (!s.duration_template) return false;
+      step.action = std::move(s);
+      return true;
+    }
     auto v = r_.read_duration(value, "'sleep'", at);
     if (!v) return false;
-    step.action = model::SleepAction{*v};
+    step.action = model::SleepAction{*v, std::nullopt};
     return true;
   }
   if (key == "include") {
@@ -363,7 +394,11 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
         d.error(p.location, "'retry' needs 'attempts'", "e.g. retry: { attempts: 3, delay: 5s }");
       }
       if (const YAML::Node a = n["delay"]; a.IsDefined()) {
-        if (auto v = r_.read_duration(a, "'delay'", p.location)) p.delay = *v;
+        if (templated(a)) {
+          p.delay_template = r_.read_template(a, "'delay'", p.location);
+        } else if (auto v = r_.read_duration(a, "'delay'", p.location)) {
+          p.delay = *v;
+        }
       }
       if (const YAML::Node a = n["backoff"]; a.IsDefined()) {
         if (auto v = r_.read_number(a, "'backoff'", p.location)) {
@@ -380,7 +415,9 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       step.retry = std::move(p);
     }
   }
-  if (const YAML::Node n = node["timeout"]; n.IsDefined()) {
+  if (const YAML::Node n = node["timeout"]; n.IsDefined() && templated(n)) {
+    step.timeout_template = r_.read_template(n, "'timeout'", at);
+  } else if (n.IsDefined()) {
     if (auto v = r_.read_duration(n, "'timeout'", at)) {
       if (v->count() == 0) {
         d.error(r_.at(n), "'timeout' must be longer than 0", "", r_.width(n));
@@ -416,30 +453,36 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
     }
   }
   if (const YAML::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
-    if (r_.expect_map(n, "'outputs'", at)) {
-      std::set<std::string> seen;
-      for (auto it = n.begin(); it != n.end(); ++it) {
-        if (!it->first.IsScalar()) continue;
-        model::NamedExpr o;
-        o.name = it->first.Scalar();
-        o.location = r_.at(it->first);
-        if (!seen.insert(o.name).second) {
-          d.error(o.location, "duplicate output '" + o.name + "'", "", r_.width(it->first));
-          continue;
-        }
-        if (!is_identifier(o.name, true)) {
-          d.error(o.location, "invalid output name '" + o.name + "'",
-                  "use letters, digits, '_' and '-', starting with a letter", r_.width(it->first));
-          continue;
-        }
-        o.value = r_.read_guard(it->second, "output '" + o.name + "'", o.location);
-        if (o.value) step.outputs.push_back(std::move(o));
-      }
-    }
+    step.outputs = load_outputs(n, at);
   }
   if (const YAML::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
     step.on_failure = load_steps(n, "'on_failure'", at, depth + 1);
   }
+}
+
+std::vector<model::NamedExpr> StepLoader::load_outputs(const YAML::Node& n, Location at) {
+  std::vector<model::NamedExpr> out;
+  Diagnostics& d = r_.diags();
+  if (!r_.expect_map(n, "'outputs'", at)) return out;
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    model::NamedExpr o;
+    o.name = it->first.Scalar();
+    o.location = r_.at(it->first);
+    if (!seen.insert(o.name).second) {
+      d.error(o.location, "duplicate output '" + o.name + "'", "", r_.width(it->first));
+      continue;
+    }
+    if (!is_identifier(o.name, true)) {
+      d.error(o.location, "invalid output name '" + o.name + "'",
+              "use letters, digits, '_' and '-', starting with a letter", r_.width(it->first));
+      continue;
+    }
+    o.value = r_.read_guard(it->second, "output '" + o.name + "'", o.location);
+    if (o.value) out.push_back(std::move(o));
+  }
+  return out;
 }
 
 }  // namespace rb::load

@@ -193,10 +193,15 @@ class Planner {
     }
     if (step.guard) e.guard = step.guard->text();
     if (step.timeout) e.timeout = format_duration(step.timeout->value);
+    if (step.timeout_template) e.timeout = preview(*step.timeout_template, scope, e);
     if (step.retry) {
       const model::RetryPolicy& r = *step.retry;
       e.retry = std::to_string(r.attempts) + (r.attempts == 1 ? " attempt" : " attempts");
-      if (r.delay.count() > 0) e.retry += ", " + format_duration(r.delay) + " apart";
+      if (r.delay_template) {
+        e.retry += ", " + preview(*r.delay_template, scope, e) + " apart";
+      } else if (r.delay.count() > 0) {
+        e.retry += ", " + format_duration(r.delay) + " apart";
+      }
       if (r.backoff != 1.0) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%g", r.backoff);
@@ -495,14 +500,24 @@ class Planner {
                 const expr::Scope& scope, Value& result) {
     describe_command(f, step, a.command, e, scope, result, false);
     e.changes = false;  // a wait polls: it observes until the world is as it expects
-    e.wait = "until " + a.until->text() + ", every " + format_duration(a.interval) + ", at most " +
-             format_duration(a.timeout);
+    e.wait =
+        "until " + a.until->text() + ", every " +
+        (a.interval_template ? preview(*a.interval_template, scope, e)
+                             : format_duration(a.interval)) +
+        ", at most " +
+        (a.timeout_template ? preview(*a.timeout_template, scope, e) : format_duration(a.timeout));
+    if (a.fail_if) e.wait += ", failing at once if " + a.fail_if->text();
   }
 
   void describe(Frame&, const model::Step&, const model::ConfirmAction& a, PlanStep& e,
                 const expr::Scope& scope, Value&) {
     e.gate = preview(a.message, scope, e);
-    if (options_.approve_all) {
+    if (a.explicit_approval) {
+      e.gate_approval =
+          "explicit: --yes does not pass it; asks at a terminal; without one the run pauses "
+          "(exit 3) until resume --approve-gate " +
+          e.path;
+    } else if (options_.approve_all) {
       e.gate_approval = "approved by --yes: nobody is asked";
       if (e.verdict != Verdict::kSkipped) e.warnings.push_back("this gate is approved by --yes");
     } else {
@@ -572,8 +587,9 @@ class Planner {
   }
 
   void describe(Frame&, const model::Step&, const model::SleepAction& a, PlanStep& e,
-                const expr::Scope&, Value&) {
-    e.detail = format_duration(a.duration);
+                const expr::Scope& scope, Value&) {
+    e.detail =
+        a.duration_template ? preview(*a.duration_template, scope, e) : format_duration(a.duration);
   }
 
   void describe(Frame&, const model::Step&, const model::IncludeAction& a, PlanStep& e,

@@ -1,5 +1,6 @@
 #include "record/journal_reader.h"
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string_view>
 
@@ -116,6 +117,7 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
         run.sha256 = e.value("sha256", "");
         run.user = e.value("user", "");
         run.host = e.value("host", "");
+        run.yes = e.value("yes", false);
         run.started_at = time;
         if (e.contains("inputs")) {
           expr::Value v = value_from_json(e["inputs"]);
@@ -133,6 +135,19 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
       } else if (event == kRunResumed) {
         ++run.resumes;
         if (e.value("forced", false) && e.contains("sha256")) run.sha256 = need_string(e, "sha256");
+        if (e.contains("rerun")) {
+          // What resume --rerun ran again is not done any more, even where that resume did not
+          // get to it (it failed or paused first): a later resume runs it too.
+          const std::string rerun = need_string(e, "rerun");
+          run.reruns.push_back(rerun);
+          const StepRecord* asked = run.find(rerun);
+          const int64_t from = asked && asked->finished ? asked->result.finished_seq : INT64_MAX;
+          for (StepRecord& s : run.steps) {
+            if (s.finished && exec::rerun_covers(rerun, from, s.path, s.result.finished_seq)) {
+              s.finished = false;
+            }
+          }
+        }
         run.status = "running";
       } else if (event == kStepStarted) {
         StepRecord& s = step_at(need_string(e, "step"));

@@ -32,6 +32,8 @@ struct RunRecord {
   std::string host;  // the machine it started on ("" in journals from before it was recorded)
   expr::Map inputs;  // secrets masked
   std::vector<std::string> secret_inputs;
+  bool yes = false;                 // run --yes: holds on resume
+  std::vector<std::string> reruns;  // resume --rerun STEP, in order
   std::string started_at;
   std::string finished_at;  // of the last run_finished, if any
   // "running" (no run_finished after the last start or resume: in progress, or killed),

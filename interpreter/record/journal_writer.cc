@@ -75,13 +75,15 @@ void JournalWriter::run_started(const RunHeader& h) {
                       {"user", h.user}};
   if (!h.host.empty()) e["host"] = h.host;
   if (!h.plan_digest.empty()) e["plan_digest"] = h.plan_digest;
+  if (h.yes) e["yes"] = true;
   append(std::move(e));
 }
 
-void JournalWriter::run_resumed(const std::string& user, bool forced,
-                                const std::string& new_sha256) {
+void JournalWriter::run_resumed(const std::string& user, bool forced, const std::string& new_sha256,
+                                const std::string& rerun) {
   nlohmann::json e = {{"event", kRunResumed}, {"user", user}, {"forced", forced}};
   if (forced) e["sha256"] = new_sha256;
+  if (!rerun.empty()) e["rerun"] = rerun;
   append(std::move(e));
 }
 

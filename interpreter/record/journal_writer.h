@@ -24,6 +24,7 @@ struct RunHeader {
   std::string user;
   std::string host;         // the machine it runs on
   std::string plan_digest;  // run --expect-plan: the reviewed plan this run was held to
+  bool yes = false;         // run --yes: every gate (but explicit ones) approved; holds on resume
 };
 
 class JournalWriter : public exec::RunObserver {
@@ -40,7 +41,9 @@ class JournalWriter : public exec::RunObserver {
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   void run_started(const RunHeader& h);
-  void run_resumed(const std::string& user, bool forced, const std::string& new_sha256);
+  // `rerun`: resume --rerun STEP, asked by `user` ("" when none).
+  void run_resumed(const std::string& user, bool forced, const std::string& new_sha256,
+                   const std::string& rerun = "");
 
   void step_started(const exec::StepStart& s) override;
   void step_finished(const std::string& path, const exec::StepResult& r) override;

@@ -67,7 +67,7 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
     if (spec.secret && it != sc.inputs.end()) masker.add(it->second.to_text());
   }
   std::vector<std::string> problems;
-  auto inputs = load::resolve_inputs(rb, sc.inputs, &problems);
+  auto inputs = load::resolve_inputs(rb, sc.inputs, &problems, nullptr, &sc.env);
   if (!inputs) {
     report.failures.push_back(
         Failure{sc.inputs_location, "bad inputs: " + masker.mask(problems.front())});

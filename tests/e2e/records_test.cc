@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -301,4 +302,81 @@ TEST_CASE("no journal written by the tests holds a secret or a line that is not 
         CHECK(read_file(e.path()).find("sekrit-TOKEN-77") == std::string::npos);
     }
   }
+}
+
+TEST_CASE("--yes is recorded and holds on resume; an explicit gate needs --approve-gate") {
+  Sandbox s;
+  auto failed = s.runbook({"run", "--yes", "tests/runbooks/gates.yaml", "-i", "out=" + s.out});
+  CHECK(failed.exit_code == 1);
+  // A failed run says what to do next.
+  CHECK(failed.err.find("runbook resume " + runs_of(s).at(0) + "   (runs check again") !=
+        std::string::npos);
+  CHECK(failed.err.find("--rerun STEP") != std::string::npos);
+  const std::string id = runs_of(s).at(0);
+  auto events = events_of(journal_of(s, id));
+  CHECK(events.at(0)["event"] == "run_started");
+  CHECK(events.at(0)["yes"] == true);
+
+  std::ofstream(s.out + "/fixed").close();
+  auto explicit_gate = s.runbook({"resume"});  // --yes passes `gate`, not `data-loss`
+  CHECK(explicit_gate.exit_code == 3);
+  CHECK(explicit_gate.out.find("approved gate by alice (--yes)") != std::string::npos);
+  CHECK(explicit_gate.out.find("approve it by name with resume --approve-gate data-loss") !=
+        std::string::npos);
+  CHECK(s.runbook({"resume", "--approve"}).exit_code == 3);  // a bare --approve does not either
+  auto typo = s.runbook({"resume", "--approve-gate", "data-los"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("did you mean 'data-loss'?") != std::string::npos);
+  CHECK_FALSE(s.has("after"));
+
+  // --rerun: `before` (finished) runs again with all after it, recorded with who asked.
+  auto done = s.runbook({"resume", "--rerun", "before", "--approve-gate", "data-loss", "--reason",
+                         "backup restored on staging"});
+  CHECK(done.exit_code == 0);
+  CHECK(s.file("after") == "none\n");
+  CHECK(s.file("before.count") == "ran\nran\n");
+  events = events_of(journal_of(s, id));
+  bool rerun_recorded = false, named = false;
+  for (const auto& e : events) {
+    if (e["event"] == "run_resumed" && e.value("rerun", "") == "before") {
+      rerun_recorded = e["user"] == "alice";
+    }
+    if (e["event"] == "approved" && e["step"] == "data-loss") {
+      named = e["how"] == "resume --approve-gate" && e["reason"] == "backup restored on staging";
+    }
+  }
+  CHECK(rerun_recorded);
+  CHECK(named);
+}
+
+TEST_CASE("resume --rerun of a step that never finished is refused with did you mean") {
+  Sandbox s;
+  CHECK(s.runbook({"run", "tests/runbooks/gates.yaml", "-i", "out=" + s.out}).exit_code == 1);
+  auto bad = s.runbook({"resume", "--rerun", "befor"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--rerun befor: no such step finished in run") != std::string::npos);
+  CHECK(bad.err.find("did you mean 'before'?") != std::string::npos);
+}
+
+TEST_CASE("an input with env: comes from the environment; required_if is checked first") {
+  Sandbox s;
+  auto missing =
+      s.runbook({"run", "tests/runbooks/gates.yaml", "-i", "out=" + s.out, "-i", "mode=secure"});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("missing input 'token' (string), required because inputs.mode == "
+                         "'secure'; give it with -i token=VALUE or the environment variable "
+                         "GATES_TOKEN") != std::string::npos);
+  CHECK(runs_of(s).empty());  // nothing ran
+  std::ofstream(s.out + "/fixed").close();
+  CliOptions o = s.options();
+  o.extra_env.push_back("GATES_TOKEN=hunter2-from-env");
+  auto ran = run_runbook(
+      {"run", "--yes", "tests/runbooks/gates.yaml", "-i", "out=" + s.out, "-i", "mode=secure"}, o);
+  CHECK(ran.exit_code == 3);  // paused at the explicit gate
+  CHECK(ran.out.find("hunter2") == std::string::npos);
+  // The secret was never stored: resume takes it from the environment again.
+  auto resumed = run_runbook({"resume", "--approve-gate", "data-loss"}, o);
+  CHECK(resumed.exit_code == 0);
+  CHECK(s.file("after") == "hunter2-from-env\n");
+  CHECK(journal_of(s, runs_of(s).at(0)).find("hunter2") == std::string::npos);
 }

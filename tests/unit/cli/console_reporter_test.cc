@@ -105,3 +105,55 @@ TEST_CASE("step lines: ok, skipped with its reason, failed with its error") {
   CHECK(out.find("skipped b: if: x is false") != std::string::npos);
   CHECK(err.find("FAILED c: exited with 7 after 3 attempts") != std::string::npos);
 }
+
+TEST_CASE("one failure is counted once: not again for the group or loop it failed") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, ConsoleOptions{});
+  rb::exec::StepResult failed;
+  failed.status = rb::exec::StepStatus::kFailed;
+  failed.error = "exited with 1";
+  r.step_finished("g/inner", failed);
+  r.step_finished("g", failed);
+  r.step_finished("units[2]", failed);
+  r.step_finished("units", failed);
+  r.step_finished("g2", failed);  // not inside g: a failure of its own
+  r.run_finished(rb::exec::RunStatus::kFailed);
+  std::string err = Captured::read(c.err);
+  CHECK(err.find("0 ok, 0 skipped, 3 failed") != std::string::npos);
+  CHECK(r.first_failure() == "g/inner");
+}
+
+TEST_CASE("a capture: json step's output is held back unless verbose, shown if it fails") {
+  for (Verbosity v : {Verbosity::kNormal, Verbosity::kVerbose}) {
+    Captured c;
+    ConsoleOptions o;
+    o.verbosity = v;
+    ConsoleReporter r(c.out, c.err, o);
+    rb::exec::StepStart s{"status", "", "juju status --format json", 1, false, true};
+    r.step_started(s);
+    r.step_output("status", false, "{\"applications\": {\"big\": 1}}\n");
+    rb::exec::StepResult ok;
+    r.step_finished("status", ok);
+    std::string out = Captured::read(c.out);
+    CHECK((out.find("applications") != std::string::npos) == (v == Verbosity::kVerbose));
+    CHECK(out.find("$ juju status --format json") != std::string::npos);
+  }
+  Captured c;
+  ConsoleReporter r(c.out, c.err, ConsoleOptions{});
+  r.step_started(rb::exec::StepStart{"status", "", "juju status", 1, false, true});
+  r.step_output("status", false, "{\"broken\": ");
+  rb::exec::StepResult bad;
+  bad.status = rb::exec::StepStatus::kFailed;
+  bad.error = "stdout is not JSON";
+  bad.stdout_tail = "{\"broken\": ";
+  r.step_finished("status", bad);
+  CHECK(Captured::read(c.err).find("last output of status:\n{\"broken\": ") != std::string::npos);
+}
+
+TEST_CASE("a wait's progress line shows the step's name and elapsed of its timeout") {
+  Captured c;
+  ConsoleReporter r(c.out, c.err, ConsoleOptions{});
+  r.waiting("settle", "Wait for mysql-k8s to settle", rb::Duration(40000), rb::Duration(1800000));
+  CHECK(Captured::read(c.out).find("... settle: Wait for mysql-k8s to settle (40.0s of 30m") !=
+        std::string::npos);
+}

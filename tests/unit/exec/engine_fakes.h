@@ -100,6 +100,9 @@ class RecordingObserver : public exec::RunObserver {
   void message(const std::string& path, const std::string& text) override {
     events.push_back("log " + path + " " + text);
   }
+  void waiting(const std::string& path, const std::string& what, Duration, Duration) override {
+    events.push_back("waiting " + path + " " + what);
+  }
   void approved(const exec::Approval& a) override {
     events.push_back("approved " + a.step + " " + a.how);
   }

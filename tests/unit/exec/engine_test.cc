@@ -116,6 +116,30 @@ TEST_CASE("wait times out when the condition never holds") {
   CHECK(r.error.find("for 'output == 'up''; still false after 7 polls") != std::string::npos);
 }
 
+TEST_CASE("wait fail_if fails the wait at once, before its timeout") {
+  EngineHarness h;
+  int n = 0;
+  h.runner.answer = [&](const command::CommandSpec&) {
+    return exited(0, ++n < 3 ? R"({"status":"maintenance"})" : R"({"status":"blocked"})");
+  };
+  auto st =
+      h.run(kHead +
+            "steps:\n  - id: settle\n    capture: json\n"
+            "    wait: { run: juju status, until: \"output.status == 'active'\",\n"
+            "            fail_if: \"output.status == 'blocked' || output.status == 'error'\",\n"
+            "            interval: 10s, timeout: 30m }\n"
+            "  - run: never\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  CHECK(n == 3);                      // not 180 polls: the third saw `blocked`
+  CHECK(h.clock.sleeps.size() == 2);  // 20 s, not 30 minutes
+  const auto& r = h.observer.results["settle"];
+  CHECK(r.status == exec::StepStatus::kFailed);
+  CHECK(r.error ==
+        "fail_if 'output.status == 'blocked' || output.status == 'error'' is true after 3 polls "
+        "(20.0s)");
+  CHECK(h.runner.scripts() == Strings{"juju status", "juju status", "juju status"});
+}
+
 TEST_CASE("for_each loops over JSON output, naming each item's step") {
   EngineHarness h;
   h.runner.answer = [](const command::CommandSpec& s) {
@@ -415,4 +439,191 @@ TEST_CASE("a resumed run runs its handlers again, and looks again at skipped ste
                   "finally:\n  - run: report\n");
   CHECK(st == exec::RunStatus::kSucceeded);
   CHECK(h.runner.scripts() == Strings{"act", "report"});
+}
+
+TEST_CASE("a template reading a missing key fails the step where it is written, did you mean") {
+  EngineHarness h;
+  h.runner.answer = [](const command::CommandSpec&) {
+    return exited(0, R"({"units": {"mysql/0": {"status": "active"}}})");
+  };
+  auto st =
+      h.run(kHead +
+            "steps:\n  - id: status\n    capture: json\n    run: juju status\n"
+            "  - id: refresh\n    run: juju refresh ${{ steps.status.output.unit['mysql/0'] }}\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  CHECK(h.runner.scripts() == Strings{"juju status"});  // never rendered with a hole
+  const auto& r = h.observer.results["refresh"];
+  CHECK(r.error == "test.yaml:8:47: 'steps.status.output' has no key 'unit'");
+  CHECK(r.hint ==
+        "did you mean 'units'? (if a missing value is fine, write "
+        "default(steps.status.output.unit, ...))");
+}
+
+TEST_CASE("a null value is never rendered into a command as an empty word") {
+  EngineHarness h;
+  auto st = h.run(kHead +
+                  "inputs:\n  path: { type: string }\n"
+                  "steps:\n  - id: rm\n    run: rm -rf /srv/${{ inputs.path }}\n"
+                  "  - id: ok\n    exec: [echo, '${{ default(inputs.path, \"none\") }}']\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  CHECK(h.runner.calls.empty());
+  CHECK(h.observer.results["rm"].error ==
+        "test.yaml:7:26: 'inputs.path' is null, so the command would have a hole where it goes");
+  CHECK(h.observer.results["rm"].hint ==
+        "give it a value, or write default(inputs.path, '') if nothing is meant there");
+}
+
+TEST_CASE("an included runbook's outputs are the include step's steps.ID.outputs") {
+  std::string dir = RUNBOOK_BINARY_DIR;
+  FILE* f = std::fopen((dir + "/child-outputs-engine-test.yaml").c_str(), "w");
+  std::fputs(
+      "runbook: 1\nname: child\ninputs:\n  app: { type: string, required: true }\n"
+      "steps:\n  - id: leader\n    run: leader-of ${{ inputs.app }}\n"
+      "outputs:\n  leader: steps.leader.output\n  app: inputs.app\n",
+      f);
+  std::fclose(f);
+  EngineHarness h;
+  h.runner.answer = [](const command::CommandSpec& s) {
+    return exited(0, testing::script_of(s) == "leader-of mysql" ? "mysql/2\n" : "");
+  };
+  auto st = h.run(kHead +
+                      "steps:\n  - id: find\n    include: child-outputs-engine-test.yaml\n"
+                      "    with: { app: mysql }\n"
+                      "  - run: juju run ${{ steps.find.outputs.leader }} check\n"
+                      "outputs:\n  leader: steps.find.outputs.leader\n",
+                  {}, dir + "/parent.yaml");
+  CHECK(st == exec::RunStatus::kSucceeded);
+  CHECK(h.runner.scripts() == Strings{"leader-of mysql", "juju run mysql/2 check"});
+  CHECK(h.observer.results["find"].outputs["app"] == expr::Value("mysql"));
+  // The run's own outputs are printed at its end.
+  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(),
+                   "log  output leader: mysql/2") == 1);
+}
+
+TEST_CASE("an explicit gate is not passed by --yes nor a bare --approve; by name it is") {
+  const std::string rb = kHead +
+                         "steps:\n  - id: ok\n    confirm: roll back?\n"
+                         "  - id: data-loss\n    confirm: this drops data. continue?\n"
+                         "    explicit: true\n"
+                         "  - run: restore-db\n";
+  exec::ApprovalAnswer yes{exec::Verdict::kApproved, "ops", "--yes", ""};
+  {
+    EngineHarness h;  // --yes, no terminal: the explicit gate pauses
+    h.options.approve_all = yes;
+    CHECK(h.run(rb) == exec::RunStatus::kPaused);
+    CHECK(h.runner.calls.empty());
+    CHECK(h.approver.asked == 1);  // asked (a terminal would prompt), not passed by --yes
+    CHECK(h.observer.results["data-loss"].error ==
+          "waiting for approval: this drops data. continue? (an explicit gate: --yes does not "
+          "pass it; approve it by name with resume --approve-gate data-loss)");
+  }
+  {
+    EngineHarness h;  // resume --approve (bare): still paused
+    h.options.approve_all = yes;
+    h.options.approved_gates["data-loss"] =
+        exec::ApprovalAnswer{exec::Verdict::kApproved, "ops", "resume --approve", ""};
+    CHECK(h.run(rb) == exec::RunStatus::kPaused);
+  }
+  {
+    EngineHarness h;  // resume --approve-gate data-loss
+    h.options.approve_all = yes;
+    h.options.approved_gates["data-loss"] = exec::ApprovalAnswer{
+        exec::Verdict::kApproved, "dba", "resume --approve-gate", "backup checked", true};
+    CHECK(h.run(rb) == exec::RunStatus::kSucceeded);
+    CHECK(h.runner.scripts() == Strings{"restore-db"});
+    CHECK(std::count(h.observer.events.begin(), h.observer.events.end(),
+                     "approved data-loss resume --approve-gate") == 1);
+    CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "approved ok --yes") == 1);
+  }
+  {
+    EngineHarness h;  // a person at the prompt passes it
+    h.approver.verdict = exec::Verdict::kApproved;
+    CHECK(h.run(rb) == exec::RunStatus::kSucceeded);
+    CHECK(h.approver.asked == 2);
+  }
+}
+
+TEST_CASE("resume --rerun runs a finished step again and everything that finished after it") {
+  EngineHarness h;
+  auto done = [](int64_t seq) {
+    exec::StepResult r;
+    r.status = exec::StepStatus::kSucceeded;
+    r.acted = true;
+    r.finished_seq = seq;
+    return r;
+  };
+  h.options.replay["backup"] = done(0);
+  h.options.replay["migrate"] = done(1);
+  h.options.replay["check"] = done(2);  // failed on an old observation: run again on purpose
+  h.options.rerun = "migrate";
+  auto st = h.run(kHead +
+                  "steps:\n  - id: backup\n    run: backup\n  - id: migrate\n    run: migrate\n"
+                  "  - id: check\n    run: check\n  - id: finish\n    run: finish\n");
+  CHECK(st == exec::RunStatus::kSucceeded);
+  CHECK(h.runner.scripts() == Strings{"migrate", "check", "finish"});
+  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(), "restored backup") == 1);
+}
+
+TEST_CASE("on_failure and finally run on a resumed run as on a first one") {
+  EngineHarness h;
+  exec::StepResult acted;
+  acted.status = exec::StepStatus::kSucceeded;
+  acted.acted = true;
+  acted.finished_seq = 0;
+  h.options.replay["prepare"] = acted;
+  exec::StepResult handled = acted;  // the first attempt's handlers ran too: they run again
+  handled.finished_seq = 2;
+  h.options.replay["on_failure/#1"] = handled;
+  h.options.replay["finally/#1"] = handled;
+  h.options.replay["apply/on_failure/#1"] = handled;
+  h.runner.answer = [](const command::CommandSpec& s) {
+    return exited(script_of(s) == "apply" ? 1 : 0);
+  };
+  auto st = h.run(kHead +
+                  "steps:\n  - id: prepare\n    run: prepare\n"
+                  "  - id: apply\n    run: apply\n    on_failure:\n      - run: undo-apply\n"
+                  "on_failure:\n  - run: notify\nfinally:\n  - run: report\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  CHECK(h.runner.scripts() == Strings{"apply", "undo-apply", "notify", "report"});
+}
+
+TEST_CASE("unnamed steps are titled by what they do; a wait's progress shows its title") {
+  EngineHarness h;
+  h.runner.answer = [](const command::CommandSpec&) { return exited(0, "down"); };
+  h.run(kHead +
+        "steps:\n  - set: { a: '1', b: '2' }\n  - assert: [vars.a == '1', vars.b == '2']\n"
+        "  - sleep: 1s\n  - wait: { run: probe, until: \"output == 'up'\", interval: 10s, "
+        "timeout: 30s }\n    continue_on_error: true\n"
+        "  - name: Wait for the app\n    wait: { run: probe, until: \"output == 'up'\", "
+        "interval: 10s, timeout: 30s }\n    continue_on_error: true\n");
+  std::vector<std::string> titles;
+  for (const auto& s : h.observer.starts) {
+    if (s.attempt == 1) titles.push_back(s.title);
+  }
+  CHECK(titles == Strings{"set a, b", "check vars.a == '1' and 1 more", "sleep 1s",
+                          "wait until output == 'up'", "Wait for the app"});
+  CHECK(std::count(h.observer.events.begin(), h.observer.events.end(),
+                   "waiting #5 Wait for the app") == 3);
+}
+
+TEST_CASE("durations may be templates, rendered when the step runs") {
+  EngineHarness h;
+  h.runner.answer = [](const command::CommandSpec&) { return exited(0, "down"); };
+  auto st = h.run(kHead +
+                  "inputs:\n  settle: { type: string, default: 1m }\n"
+                  "  pause: { type: integer, default: 3 }\n"
+                  "steps:\n  - sleep: \"${{ inputs.pause }}s\"\n"
+                  "  - id: w\n    wait: { run: probe, until: \"output == 'up'\", interval: "
+                  "\"${{ '20s' }}\", timeout: \"${{ inputs.settle }}\" }\n"
+                  "    continue_on_error: true\n"
+                  "  - id: bad\n    sleep: \"${{ inputs.pause }}\"\n");
+  CHECK(st == exec::RunStatus::kFailed);
+  // 3s, then the wait polls every 20s for 1m: at 0, 20, 40 and 60s.
+  CHECK(h.clock.sleeps ==
+        std::vector<Duration>{Duration(3000), Duration(20000), Duration(20000), Duration(20000)});
+  CHECK(h.observer.results["w"].status == exec::StepStatus::kTimedOut);
+  CHECK(h.observer.results["bad"].error ==
+        "test.yaml:12:13: '${{ inputs.pause }}' gives '3', which is not a duration (a number needs "
+        "a unit: ms, s, m, h or d (like 30s))");
+  CHECK(h.observer.results["bad"].hint == "a bare number has no unit: give e.g. '3s'");
 }

@@ -156,13 +156,14 @@ TEST_CASE("'&&' and '||' short-circuit and yield the operand that decided") {
   CHECK(eval_failure("false || 1 / 0").message == "division by zero");
 }
 
-TEST_CASE("'.name' reads a map's field; null when missing or when the map is null") {
+TEST_CASE("'.name' reads a map's field; null when the map is null or a checked name is unset") {
   CHECK(eval("inputs.app") == Value("mysql"));
   CHECK(eval("inputs.missing").is_null());
   CHECK(eval("steps.pre-check.outputs.version") == Value("8.0"));
   CHECK(eval("steps.skipped.outputs.version").is_null());
   CHECK(eval("steps.never-ran.status").is_null());
   CHECK(eval("inputs.nothing.a.b.c").is_null());
+  CHECK(eval("inputs.labels.team") == Value("db"));
 
   Failure f = eval_failure("inputs.app.length");
   CHECK(f.message == "cannot read field 'length' of string");
@@ -178,12 +179,11 @@ TEST_CASE("'[ ]' indexes lists by position, maps by key and strings by character
   CHECK(eval("inputs.numbers[2]") == Value(2));
   CHECK(eval("inputs.numbers[-1]") == Value(2));
   CHECK(eval("inputs.numbers[-3]") == Value(3));
-  CHECK(eval("inputs.numbers[3]").is_null());
-  CHECK(eval("inputs.numbers[-4]").is_null());
   CHECK(eval("inputs.numbers[1 + 1]") == Value(2));
   CHECK(eval("[[1, 2], [3]][0][1]") == Value(2));
   CHECK(eval("inputs['app']") == Value("mysql"));
   CHECK(eval("inputs.labels['te' + 'am']") == Value("db"));
+  CHECK(eval("default(inputs.numbers[3], 0)") == Value(0));
   CHECK(eval("inputs['nope']").is_null());
   CHECK(eval("steps['pre-check'].status") == Value("succeeded"));
   CHECK(eval("'hello'[1]") == Value("e"));
@@ -201,6 +201,37 @@ TEST_CASE("'[ ]' indexes lists by position, maps by key and strings by character
   CHECK(eval_failure("inputs.labels[1]").message == "a map index must be a string, got integer");
   CHECK(eval_failure("'abc'['a']").message == "a string index must be an integer, got string");
   CHECK(eval_failure("inputs.revision[0]").message == "cannot index integer");
+}
+
+TEST_CASE("a missing key or index is an error naming the keys there are, unless default()") {
+  // Data (a command's JSON, a loop item, an input's map): what is not there is an error.
+  Failure f = eval_failure("inputs.labels.tem");
+  CHECK(f.message == "'inputs.labels' has no key 'tem'");
+  CHECK(f.hint ==
+        "did you mean 'team'? (if a missing value is fine, write default(inputs.labels.tem, ...))");
+  CHECK(f.column == 24);  // at the name tem
+  f = eval_failure("inputs.labels['zone']");
+  CHECK(f.message == "'inputs.labels' has no key 'zone'");
+  CHECK(f.hint ==
+        "its keys are: team, tier (if a missing value is fine, write "
+        "default(inputs.labels['zone'], ...))");
+  f = eval_failure("inputs.numbers[3]");
+  CHECK(f.message == "index 3 is past the end of inputs.numbers (a list of 3 elements)");
+  CHECK(eval_failure("inputs.numbers[-4]").message ==
+        "index -4 is past the end of inputs.numbers (a list of 3 elements)");
+  CHECK(eval_failure("fromJSON('{\"a\": {\"b\": 1}}').a.c.d").message ==
+        "'fromJSON('{\"a\": {\"b\": 1}}').a' has no key 'c'");
+  // default() says a missing value is fine, anywhere along its first argument.
+  CHECK(eval("default(inputs.labels.zone, 'none')") == Value("none"));
+  CHECK(eval("default(inputs.labels.zone.name, 'none')") == Value("none"));
+  CHECK(eval("default(inputs.labels.team, 'none')") == Value("db"));
+  // ... but only a missing value: other errors still fail.
+  CHECK(eval_failure("default(inputs.app.length, 'x')").message ==
+        "cannot read field 'length' of string");
+  // The names the checker verified read as null when not set yet (a var set later, a step that
+  // has not run), as does anything below a null.
+  CHECK(eval("inputs.missing").is_null());
+  CHECK(eval("steps.never-ran.outputs.x").is_null());
 }
 
 TEST_CASE("a name the scope does not bind is a runtime error") {

@@ -213,6 +213,20 @@ TEST_CASE("sort: all numbers or all strings") {
   CHECK(eval("sort([2.5, 1, -3])") == Value(List{-3, 1, 2.5}));
   CHECK(eval("sort(['b', 'B', 'a'])") == Value(strings({"B", "a", "b"})));
   CHECK(eval("sort([])") == Value(List{}));
+}
+
+TEST_CASE("sort: strings in natural order, digit runs as numbers") {
+  CHECK(eval("sort(['mysql/10', 'mysql/9', 'mysql/11', 'mysql/0', 'mysql/1'])") ==
+        Value(strings({"mysql/0", "mysql/1", "mysql/9", "mysql/10", "mysql/11"})));
+  // "highest ordinal first" on 12 units, and with gaps (machines 2, 7, 13, 100)
+  CHECK(eval("reverse(sort(['pg/0','pg/1','pg/2','pg/3','pg/4','pg/5','pg/6','pg/7','pg/8',"
+             "'pg/9','pg/10','pg/11']))[0]") == Value("pg/11"));
+  CHECK(eval("sort(['m/100', 'm/13', 'm/2', 'm/7'])") ==
+        Value(strings({"m/2", "m/7", "m/13", "m/100"})));
+  CHECK(eval("sort(['a10b2', 'a10b10', 'a9', 'b'])") ==
+        Value(strings({"a9", "a10b2", "a10b10", "b"})));
+  CHECK(eval("sort(['x07', 'x7', 'x6', 'x'])") == Value(strings({"x", "x6", "x07", "x7"})));
+  CHECK(eval("sort(['2026-01-10', '2025-12-31'])") == Value(strings({"2025-12-31", "2026-01-10"})));
   CHECK(eval_failure("sort([1, 'a'])").message ==
         "sort() needs a list of only numbers or only strings");
   CHECK(eval_failure("sort([null])").message ==

@@ -686,6 +686,7 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
     expr::MapScope own(&scope);
     bind_own_result(own, r);
     bool done = false;
+    const char* in = "in fail_if: ";
     try {
       if (w.fail_if && expr::evaluate(*w.fail_if, own).truthy()) {
         elapsed = std::chrono::duration_cast<Duration>(s_.clock.now() - start);
@@ -694,11 +695,12 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
                   " poll" + (poll == 1 ? "" : "s") + " (" + format_elapsed(elapsed) + ")";
         return r;
       }
+      in = "in until: ";
       done = expr::evaluate(*w.until, own).truthy();
     } catch (const expr::EvalError& e) {
       // Output that is not yet what the condition reads (an empty body, a half-up service)
       // keeps the wait going; the last error is reported if it never comes right.
-      r.error = "in until: " + located(e);
+      r.error = in + located(e);
       r.hint = e.hint();
     }
     if (done) {

@@ -237,3 +237,40 @@ TEST_CASE("a failed journal write does not throw: it is kept, stops the run, and
   CHECK_FALSE(w.finish_failed(w.error()));
   exec::reset_interrupt();
 }
+
+TEST_CASE("run --yes is recorded; resume --rerun unfinishes the step and what finished after it") {
+  std::string path = temp_path("rerun.jsonl");
+  std::remove(path.c_str());
+  {
+    record::JournalWriter w(path);
+    record::RunHeader h;
+    h.run_id = "r2";
+    h.runbook = "demo";
+    h.file = "/x/demo.yaml";
+    h.user = "alice";
+    h.yes = true;
+    w.run_started(h);
+    exec::StepResult ok;
+    ok.acted = true;
+    for (const char* step : {"backup", "group/a", "group", "migrate", "check"}) {
+      w.step_finished(step, ok);
+    }
+    w.run_finished(exec::RunStatus::kFailed);
+    // resume --rerun group, which then failed before it got to `migrate`
+    w.run_resumed("bob", false, "", "group");
+    w.run_finished(exec::RunStatus::kFailed);
+  }
+  std::string error;
+  auto run = record::read_journal(path, &error);
+  REQUIRE(run);
+  CHECK(run->yes);
+  CHECK(run->reruns == std::vector<std::string>{"group"});
+  auto replay = run->replay();
+  // group/a finished before group but is inside it; migrate and check finished after it.
+  CHECK(replay.count("backup") == 1);
+  CHECK(replay.count("group/a") == 0);
+  CHECK(replay.count("group") == 0);
+  CHECK(replay.count("migrate") == 0);
+  CHECK(replay.count("check") == 0);
+  std::remove(path.c_str());
+}

@@ -512,11 +512,17 @@ class Planner {
   void describe(Frame&, const model::Step&, const model::ConfirmAction& a, PlanStep& e,
                 const expr::Scope& scope, Value&) {
     e.gate = preview(a.message, scope, e);
+    // A gate in a failure handler that nobody answers ends the handlers; the run stays failed.
+    const bool in_handler =
+        e.path.rfind("on_failure/", 0) == 0 || e.path.find("/on_failure/") != std::string::npos;
     if (a.explicit_approval) {
       e.gate_approval =
-          "explicit: --yes does not pass it; asks at a terminal; without one the run pauses "
-          "(exit 3) until resume --approve-gate " +
-          e.path;
+          in_handler ? "explicit: --yes does not pass it; asks at a terminal; without one the "
+                       "handlers stop here and the run fails (resume --approve-gate " +
+                           e.path + " approves it ahead)"
+                     : "explicit: --yes does not pass it; asks at a terminal; without one the "
+                       "run pauses (exit 3) until resume --approve-gate " +
+                           e.path;
     } else if (options_.approve_all) {
       e.gate_approval = "approved by --yes: nobody is asked";
       if (e.verdict != Verdict::kSkipped) e.warnings.push_back("this gate is approved by --yes");

@@ -151,7 +151,16 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
         std::string tail = r.stdout_tail.size() > 2000
                                ? r.stdout_tail.substr(r.stdout_tail.size() - 2000)
                                : r.stdout_tail;
-        line(indent + "  last output of " + path + ":\n" + tail, err_);
+        // Shown as output is, under the step: "  | line".
+        std::string shown = indent + "  last output of " + path + ":";
+        size_t at = 0;
+        while (at < tail.size()) {
+          size_t end = tail.find('\n', at);
+          if (end == std::string::npos) end = tail.size();
+          shown += "\n" + indent + "  | " + tail.substr(at, end - at);
+          at = end + 1;
+        }
+        line(shown, err_);
       }
       if (o_.verbosity == Verbosity::kQuiet && !r.stderr_tail.empty()) {
         std::string tail = r.stderr_tail.size() > 2000

@@ -159,7 +159,11 @@ void add_plan_command(CLI::App& app, int* exit_code) {
       "run gets there, and on what), loops, retries, waits, timeouts, gates and handlers, and a "
       "digest that `run --expect-plan` can hold a run to. Inputs not given are planned as "
       "unknown. Exit 0, or 2 for an invalid runbook or inputs.");
-  cmd->add_option("file", o->file, "Runbook file")->required();
+  cmd->add_option("file", o->file, "The runbook file to plan")->required()->option_text("FILE");
+  cmd->footer(
+      "Examples:\n"
+      "  runbook plan runbooks/mysql-k8s-rollback.yaml -i revision=88\n"
+      "  runbook plan runbooks/mysql-k8s-rollback.yaml --diff /tmp/base.yaml --format markdown");
   add_input_options(*cmd, o->inputs);
   cmd->add_option("--format", o->format, "text (default), markdown (for a pull request) or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}));
@@ -185,7 +189,9 @@ void add_graph_command(CLI::App& app, int* exit_code) {
       "Draw a runbook's steps: needs and run order as arrows with their guards, gates, checks, "
       "loops, groups, includes and handlers each drawn their own way. mermaid renders on GitHub; "
       "dot is for graphviz (runbook graph FILE --format dot | dot -Tsvg > graph.svg).");
-  cmd->add_option("file", o->file, "Runbook file")->required();
+  cmd->add_option("file", o->file, "The runbook file to draw")->required()->option_text("FILE");
+  cmd->footer(
+      "Examples:\n  runbook graph runbooks/mysql-k8s-rollback.yaml --format dot | dot -Tsvg");
   cmd->add_option("--format", o->format, "mermaid (default) or dot")
       ->check(CLI::IsMember({"mermaid", "dot"}));
   cmd->add_option("-o,--output", o->output, "Write to this file instead of standard output");

@@ -1,6 +1,7 @@
 // runbook resume [RUN_ID] [--approve [--reason TEXT]] [--force] [-i ...]
-// Replays a run's journal: steps that succeeded or were skipped are restored, not run again,
-// and the run goes on from the first step that did not finish, appending to the same journal.
+// Replays a run's journal, appending to it: steps that acted and succeeded are restored, never
+// run again; what the run only observed after the last of them is looked at again (the engine
+// decides, from EngineOptions::replay); the rest runs.
 #include <algorithm>
 #include <cstdio>
 
@@ -164,10 +165,18 @@ void add_resume_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<ResumeOptions>();
   CLI::App* cmd = app.add_subcommand(
       "resume",
-      "Continue a failed, paused or killed run (default: the latest): steps that succeeded or "
-      "were skipped are restored with their outputs, and the run goes on from the first step "
-      "that did not finish. Secret inputs were never stored: give them again with -i.");
-  cmd->add_option("run_id", o->run_id, "The run to resume (default: the latest)");
+      "Continue a failed, paused, interrupted or killed run (default: the latest): the steps "
+      "that changed something and succeeded (and answered gates) are restored with their "
+      "outputs, never run again; what the run only observed after them (readonly steps, waits, "
+      "asserts, guards) is looked at again; the rest runs. Secret inputs were never stored: "
+      "give them again with -i.");
+  cmd->add_option("run_id", o->run_id, "The run to resume (default: the latest)")
+      ->option_text("RUN_ID");
+  cmd->footer(
+      "Examples:\n"
+      "  runbook resume --approve --reason 'checked the backup'\n"
+      "  runbook resume 20261123-212501123-3f9a -i token=...\n"
+      "  runbook resume --rerun check-health");
   cmd->add_flag("--approve", o->approve,
                 "Approve the confirm gate the run paused at (not an `explicit: true` one)");
   cmd->add_option("--approve-gate", o->approve_gates,
@@ -183,9 +192,7 @@ void add_resume_command(CLI::App& app, int* exit_code) {
                   "The runbook file, when it is not where the run recorded it (a run started on "
                   "another machine); it must be the same file (sha256)");
   add_input_options(*cmd, o->inputs);
-  cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
-                  "$RUNBOOK_STATE_DIR, else .runbook)");
+  add_state_dir_option(*cmd, o->state_dir);
   cmd->add_flag("-q,--quiet", o->quiet, "Print only failures and the summary");
   cmd->add_flag("-v,--verbose", o->verbose, "Print every attempt, poll and whole scripts");
   cmd->callback([o, exit_code] { *exit_code = run_resume(*o); });

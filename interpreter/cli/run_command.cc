@@ -106,12 +106,14 @@ void add_run_command(CLI::App& app, int* exit_code) {
       "guards, retries, waits, timeouts, confirmations and handlers, recording each step in "
       "STATE_DIR/runs/RUN_ID/journal.jsonl. Exit 0 succeeded, 1 failed, 2 invalid runbook or "
       "inputs, 3 paused at a confirm, 4 concurrency key held by another run, 130 interrupted.");
-  cmd->add_option("file", o->file, "Runbook file")->required();
+  cmd->add_option("file", o->file, "The runbook file to run")->required()->option_text("FILE");
+  cmd->footer(
+      "Examples:\n"
+      "  runbook run examples/local-rollback.yaml -i reset=true\n"
+      "  runbook run runbooks/mysql-k8s-rollback.yaml -i revision=88 --yes");
   add_input_options(*cmd, o->inputs);
   cmd->add_flag("-y,--yes", o->yes, "Approve every confirm gate (recorded as approved by you)");
-  cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
-                  "$RUNBOOK_STATE_DIR, else .runbook)");
+  add_state_dir_option(*cmd, o->state_dir);
   cmd->add_flag("--dry-run", o->dry_run,
                 "Print the plan (what `runbook plan` prints) and run nothing; no state is written");
   cmd->add_option("--expect-plan", o->expect_plan,

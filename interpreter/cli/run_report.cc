@@ -27,6 +27,28 @@ std::string note_of(const record::StepRecord& s) {
   return s.result.error;
 }
 
+// A note on one line, so the table stays a table: a guard written over several lines becomes
+// one, its line breaks and their indentation a single space.
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\n') {
+      out += s[i];
+      continue;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += ' ';
+    while (i + 1 < s.size() && (s[i + 1] == ' ' || s[i + 1] == '\t')) ++i;
+  }
+  return out;
+}
+
+// A table row without the padding after its last cell.
+std::string row(std::string text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text + "\n";
+}
+
 std::string pad(const std::string& s, size_t width) {
   return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' ');
 }
@@ -41,6 +63,30 @@ std::string md_cell(const std::string& s) {
     } else {
       out += c;
     }
+  }
+  return out;
+}
+
+// " (earlier: failed, 3 attempts: exited with 7)" for the markdown table's note.
+std::string earlier_note(const record::StepRecord& s) {
+  std::string out;
+  for (const exec::StepResult& e : s.earlier) {
+    out += std::string(out.empty() ? " (earlier: " : "; ") + exec::step_status_name(e.status) +
+           ", " + std::to_string(e.attempts) + (e.attempts == 1 ? " attempt" : " attempts") +
+           (e.error.empty() ? "" : ": " + e.error);
+  }
+  return out.empty() ? out : out + ")";
+}
+
+nlohmann::json earlier_json(const record::StepRecord& s) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const exec::StepResult& e : s.earlier) {
+    out.push_back({{"status", exec::step_status_name(e.status)},
+                   {"attempts", e.attempts},
+                   {"duration_ms", e.duration_ms},
+                   {"exit_code", e.exit_code >= 0 ? nlohmann::json(e.exit_code) : nlohmann::json()},
+                   {"error", e.error},
+                   {"reason", e.reason}});
   }
   return out;
 }
@@ -94,12 +140,21 @@ std::string status_text(const record::RunRecord& run) {
   if (run.resumes > 0) out += "  resumed: " + std::to_string(run.resumes) + " time(s)\n";
   size_t width = 4;
   for (const auto& s : run.steps) width = std::max(width, s.path.size() + 2);
-  out += "\n  " + pad("STEP", width) + pad("STATUS", 12) + pad("ATTEMPTS", 10) +
-         pad("DURATION", 10) + pad("EXIT", 6) + "NOTE\n";
+  out += "\n" + row("  " + pad("STEP", width) + pad("STATUS", 12) + pad("ATTEMPTS", 10) +
+                    pad("DURATION", 10) + pad("EXIT", 6) + "NOTE");
   for (const auto& s : run.steps) {
-    out += "  " + pad(s.path, width) + pad(step_status(s), 12) +
-           pad(s.finished ? std::to_string(s.result.attempts) : "-", 10) + pad(duration_of(s), 10) +
-           pad(exit_of(s), 6) + note_of(s) + "\n";
+    out += row("  " + pad(s.path, width) + pad(step_status(s), 12) +
+               pad(s.finished ? std::to_string(s.result.attempts) : "-", 10) +
+               pad(duration_of(s), 10) + pad(exit_of(s), 6) + one_line(note_of(s)));
+    // What it did before a resume ran it again (a failure, a paused gate, a check looked at
+    // again), so a run that ended well still shows what went wrong on the way.
+    for (const exec::StepResult& e : s.earlier) {
+      out += row("  " + pad("  earlier:", width) + pad(exec::step_status_name(e.status), 12) +
+                 pad(std::to_string(e.attempts), 10) +
+                 pad(format_elapsed(Duration(e.duration_ms)), 10) +
+                 pad(e.exit_code >= 0 ? std::to_string(e.exit_code) : "-", 6) +
+                 one_line(e.status == exec::StepStatus::kSkipped ? e.reason : e.error));
+    }
   }
   for (const auto& a : run.approvals) {
     out += "\n  approved " + a.step + " by " + a.user + " (" + a.how + ")" +
@@ -124,7 +179,8 @@ std::string status_json(const record::RunRecord& run) {
                                                              : nlohmann::json(nullptr)},
          {"error", s.finished ? s.result.error : ""},
          {"reason", s.finished ? s.result.reason : ""},
-         {"outputs", record::value_to_json(expr::Value(s.result.outputs))}});
+         {"outputs", record::value_to_json(expr::Value(s.result.outputs))},
+         {"earlier", earlier_json(s)}});
   }
   nlohmann::json approvals = nlohmann::json::array();
   for (const auto& a : run.approvals) {
@@ -156,7 +212,7 @@ std::string status_markdown(const record::RunRecord& run) {
   for (const auto& s : run.steps) {
     out += "| `" + md_cell(s.path) + "` | " + step_status(s) + " | " +
            (s.finished ? std::to_string(s.result.attempts) : "-") + " | " + duration_of(s) + " | " +
-           exit_of(s) + " | " + md_cell(note_of(s)) + " |\n";
+           exit_of(s) + " | " + md_cell(note_of(s) + earlier_note(s)) + " |\n";
   }
   if (!run.approvals.empty()) {
     out += "\nApprovals:\n\n";

@@ -112,6 +112,18 @@ int run_session(const RunSession& s) {
     fault = s.masker->mask(e.what());
   }
   ticker.reset();
+  // Where the record is, always: with the state folder found up the tree, it may not be here.
+  std::string record_name = store.journal_name(s.run_id);
+  const std::string journal_file = "/journal.jsonl";
+  if (record_name.size() > journal_file.size() &&
+      record_name.compare(record_name.size() - journal_file.size(), journal_file.size(),
+                          journal_file) == 0) {
+    record_name.resize(record_name.size() - journal_file.size());  // the run's folder
+  }
+  std::FILE* trailer =
+      status == exec::RunStatus::kSucceeded || status == exec::RunStatus::kPaused ? stdout : stderr;
+  std::fprintf(trailer, "record: %s  (runbook status %s)\n", record_name.c_str(), s.run_id.c_str());
+  std::fflush(trailer);
   if (journal->store_lost()) {
     // The state database went away and did not come back in time: the run was stopped as an
     // interrupt stops it. Say what could not be recorded; resume continues from what was.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <random>
 
 #include "base/diagnostic_renderer.h"
@@ -25,6 +26,14 @@ namespace rb::cli {
 void add_input_options(CLI::App& cmd, InputArgs& args) {
   cmd.add_option("-i,--input", args.pairs, "An input value, NAME=VALUE (repeatable)");
   cmd.add_option("--inputs-file", args.file, "A YAML or JSON file of input values");
+}
+
+void add_state_dir_option(CLI::App& cmd, std::string& dir) {
+  cmd.add_option("--state-dir", dir,
+                 "Where runs are recorded: a folder or a postgresql:// URL (default: "
+                 "$RUNBOOK_STATE_DIR, else the nearest .runbook folder here or above, else "
+                 ".runbook here)")
+      ->option_text("DIR");
 }
 
 namespace {
@@ -161,7 +170,21 @@ std::string state_dir_from(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("RUNBOOK_STATE_DIR"); env != nullptr && *env != '\0')
     return env;
-  return ".runbook";
+  // As git finds .git: the nearest .runbook folder up from here, so a run started in a
+  // subfolder of a project is recorded (and found by status and resume) with the others.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path here = fs::current_path(ec);
+  if (!ec) {
+    for (fs::path dir = here;; dir = dir.parent_path()) {
+      const fs::path candidate = dir / kStateDirName;
+      if (fs::is_directory(candidate, ec)) {
+        return dir == here ? std::string(kStateDirName) : candidate.string();
+      }
+      if (dir == dir.root_path() || dir.parent_path() == dir) break;
+    }
+  }
+  return kStateDirName;
 }
 
 std::string new_run_id() {

@@ -19,6 +19,8 @@ struct InputArgs {
 };
 
 void add_input_options(CLI::App& cmd, InputArgs& args);
+// --state-dir DIR (see state_dir_from).
+void add_state_dir_option(CLI::App& cmd, std::string& dir);
 
 // Reads --inputs-file and -i (which wins), resolves them against the runbook's inputs, and adds
 // secret values to the masker. Prints each problem to stderr and returns nullopt on any.
@@ -42,7 +44,9 @@ std::optional<expr::Map> resolve_cli_inputs_over(const model::Runbook& rb,
                                                  const std::vector<std::string>& secrets,
                                                  const InputArgs& args,
                                                  command::SecretMasker& masker);
-// --state-dir, else $RUNBOOK_STATE_DIR, else .runbook
+inline constexpr const char* kStateDirName = ".runbook";
+// --state-dir, else $RUNBOOK_STATE_DIR, else the nearest .runbook folder in the working
+// directory or one above it, else .runbook here (created by the first run).
 std::string state_dir_from(const std::string& flag);
 // A run id that sorts by time: 20261123-212501123-3f9a (date, time, milliseconds, random).
 std::string new_run_id();

@@ -1,8 +1,10 @@
 // runbook status [RUN_ID] [--json] [--format text|json|markdown|junit|jsonl]
 // runbook history
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "base/duration.h"
 #include "cli/commands.h"
 #include "cli/run_report.h"
 #include "cli/run_setup.h"
@@ -86,7 +88,8 @@ int run_history(const HistoryOptions& o) {
                      {"finished_at", run->finished_at},
                      {"user", run->user},
                      {"host", run->host},
-                     {"resumes", run->resumes}});
+                     {"resumes", run->resumes},
+                     {"duration_ms", run->active_ms}});
     }
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
@@ -95,27 +98,40 @@ int run_history(const HistoryOptions& o) {
     std::printf("no runs recorded in '%s'\n", store->where().c_str());
     return kExitOk;
   }
-  std::printf("%-22s  %-28s  %-12s  %-24s  %-10s  %s\n", "RUN", "RUNBOOK", "STATUS", "STARTED",
-              "DURATION", "BY");
+  // Rows first, then columns as wide as their widest cell.
+  std::vector<std::vector<std::string>> rows = {
+      {"RUN", "RUNBOOK", "STATUS", "STARTED", "DURATION", "BY"}};
+  std::vector<std::string> unreadable;  // kept in order with the rows: "" for a readable run
+  unreadable.push_back("");
   size_t shown = 0;
   for (auto it = ids.rbegin(); it != ids.rend() && shown < o.limit; ++it, ++shown) {
     std::string error;
     auto run = read_run(*store, *it, &error);
     if (!run) {
-      std::printf("%-22s  (unreadable: %s)\n", it->c_str(), error.c_str());
+      rows.push_back({*it});
+      unreadable.push_back("(unreadable: " + error + ")");
       continue;
     }
-    int64_t ms = 0;
-    for (const auto& s : run->steps) {
-      if (s.finished && s.path.find('/') == std::string::npos &&
-          s.path.find('[') == std::string::npos) {
-        ms += s.result.duration_ms;
+    rows.push_back({run->run_id, run->runbook, run->status, run->started_at,
+                    format_elapsed(Duration(run->active_ms)),
+                    run->host.empty() ? run->user : run->user + "@" + run->host});
+    unreadable.push_back("");
+  }
+  std::vector<size_t> width(6, 0);
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    if (!unreadable[r].empty()) {
+      line = rows[r][0] + std::string(width[0] - rows[r][0].size() + 2, ' ') + unreadable[r];
+    } else {
+      for (size_t i = 0; i < rows[r].size(); ++i) {
+        line += rows[r][i];
+        if (i + 1 < rows[r].size()) line += std::string(width[i] - rows[r][i].size() + 2, ' ');
       }
     }
-    const std::string by = run->host.empty() ? run->user : run->user + "@" + run->host;
-    std::printf("%-22s  %-28s  %-12s  %-24s  %-10s  %s\n", run->run_id.c_str(),
-                run->runbook.c_str(), run->status.c_str(), run->started_at.c_str(),
-                format_elapsed(Duration(ms)).c_str(), by.c_str());
+    std::printf("%s\n", line.c_str());
   }
   return kExitOk;
 }
@@ -127,28 +143,32 @@ void add_status_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "status",
       "Show a recorded run (default: the latest): each step's status, attempts, duration and "
-      "exit code, and where a paused run waits. --format markdown for a pull request or an "
-      "audit, junit for CI (one testcase per step).");
-  cmd->add_option("run_id", o->run_id, "The run (default: the latest)");
+      "exit code, what a step did before a resume ran it again, approvals, and where a paused "
+      "run waits. --format markdown for a pull request or an audit, junit for CI (one testcase "
+      "per step).");
+  cmd->add_option("run_id", o->run_id, "The run (default: the latest)")->option_text("RUN_ID");
+  cmd->footer(
+      "Examples:\n"
+      "  runbook status\n"
+      "  runbook status 20261123-212501123-3f9a --format markdown");
   cmd->add_flag("--json", o->json, "Print JSON (same as --format json)");
   cmd->add_option("--format", o->format,
                   "text, json, markdown, junit, or jsonl (the journal's records as stored)")
       ->check(CLI::IsMember({"text", "json", "markdown", "junit", "jsonl"}));
-  cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
-                  "$RUNBOOK_STATE_DIR, else .runbook)");
+  add_state_dir_option(*cmd, o->state_dir);
   cmd->callback([o, exit_code] { *exit_code = run_status(*o); });
 }
 
 void add_history_command(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<HistoryOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "history", "List recent runs, newest first: id, runbook, status, start and duration.");
+      "history",
+      "List recent runs, newest first: id, runbook, status, start, and how long each ran (the "
+      "first run and each resume, not the time it sat paused between them).");
   cmd->add_option("-n,--limit", o->limit, "How many runs (default 20)");
   cmd->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--state-dir", o->state_dir,
-                  "Where runs are recorded: a folder or a postgresql:// URL (default: "
-                  "$RUNBOOK_STATE_DIR, else .runbook)");
+  add_state_dir_option(*cmd, o->state_dir);
+  cmd->footer("Examples:\n  runbook history -n 5\n  runbook history --format json");
   cmd->callback([o, exit_code] { *exit_code = run_history(*o); });
 }
 

@@ -258,7 +258,13 @@ void add_test_command(CLI::App& app, int* exit_code) {
       "Run the scenarios of test files (NAME.test.yaml; folders are searched) against their "
       "runbooks with every command mocked and time simulated: nothing is executed. Exit 0 when "
       "all pass, 1 when any fails, 2 when a test file is invalid.");
-  cmd->add_option("paths", o->paths, "Test files, or folders holding them")->required();
+  cmd->add_option("paths", o->paths, "Test files (NAME.test.yaml), or folders holding them")
+      ->required()
+      ->option_text("FILE|DIR...");
+  cmd->footer(
+      "Examples:\n"
+      "  runbook test runbooks/\n"
+      "  runbook test runbooks/mysql-k8s-rollback.test.yaml --coverage --junit report.xml");
   cmd->add_option("--junit", o->junit, "Also write the results as JUnit XML to this file");
   cmd->add_flag("--coverage", o->coverage,
                 "List every step, guard outcome and handler no scenario reached, with a "

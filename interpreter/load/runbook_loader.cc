@@ -9,6 +9,7 @@
 #include "base/file_read.h"
 #include "base/spelling.h"
 #include "load/input_values.h"
+#include "load/keys.h"
 #include "load/loader.h"
 #include "load/yaml_guard.h"
 
@@ -17,13 +18,6 @@ namespace {
 
 constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 constexpr size_t kMaxIncludeDepth = 16;
-
-const std::vector<std::string> kTopKeys = {"runbook",    "name",    "description", "inputs",
-                                           "vars",       "env",     "concurrency", "steps",
-                                           "on_failure", "finally", "outputs"};
-const std::vector<std::string> kInputKeys = {"type",        "default", "required",
-                                             "enum",        "pattern", "secret",
-                                             "description", "env",     "required_if"};
 
 bool valid_runbook_name(const std::string& s) {
   if (s.empty() || s.size() > 100) return false;
@@ -161,7 +155,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   auto rb = std::make_shared<model::Runbook>();
   rb->source = file;
   rb->path = path;
-  r.check_keys(root, kTopKeys, "the runbook");
+  r.check_keys(root, kRunbookKeys, "the runbook");
 
   const YAML::Node version = root["runbook"];
   if (!version.IsDefined()) {

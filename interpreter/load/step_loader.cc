@@ -2,6 +2,7 @@
 #include <set>
 
 #include "base/spelling.h"
+#include "load/keys.h"
 #include "load/runbook_loader.h"
 
 namespace rb::load {
@@ -9,13 +10,6 @@ namespace {
 
 constexpr int kMaxStepDepth = 32;
 
-const std::vector<std::string> kActions = {"run", "exec", "wait",  "confirm", "assert", "set",
-                                           "log", "fail", "sleep", "include", "steps"};
-const std::vector<std::string> kModifiers = {
-    "id",       "name",  "description", "if",      "needs",
-    "for_each", "as",    "retry",       "timeout", "continue_on_error",
-    "env",      "cwd",   "capture",     "outputs", "on_failure",
-    "readonly", "shell", "message",     "with",    "explicit"};
 const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "run", "runbook"};
 const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
 
@@ -35,8 +29,8 @@ bool valid_step_id(const std::string& s) {
 // Every key a step may have, built once (the loader checks each step's keys against it).
 const std::vector<std::string>& all_keys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> k = kActions;
-    k.insert(k.end(), kModifiers.begin(), kModifiers.end());
+    std::vector<std::string> k = kStepActions;
+    k.insert(k.end(), kStepModifiers.begin(), kStepModifiers.end());
     return k;
   }();
   return keys;
@@ -76,7 +70,7 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
     if (!it->first.IsScalar()) continue;
     const std::string key = it->first.Scalar();
     bool is_action = false;
-    for (const std::string& a : kActions) is_action = is_action || a == key;
+    for (const std::string& a : kStepActions) is_action = is_action || a == key;
     if (!is_action) continue;
     if (!step.action_name.empty()) {
       if (key == step.action_name) continue;  // a duplicate key, reported by check_keys
@@ -188,8 +182,7 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
   }
   if (key == "wait") {
     if (!r_.expect_map(value, "'wait'", at)) return false;
-    r_.check_keys(value, {"run", "exec", "until", "fail_if", "interval", "timeout", "shell"},
-                  "'wait'");
+    r_.check_keys(value, kWaitKeys, "'wait'");
     model::WaitAction w;
     const YAML::Node run = value["run"], exec = value["exec"];
     if (run.IsDefined() == exec.IsDefined()) {
@@ -379,7 +372,7 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
   }
   if (const YAML::Node n = node["retry"]; n.IsDefined()) {
     if (r_.expect_map(n, "'retry'", at)) {
-      r_.check_keys(n, {"attempts", "delay", "backoff", "until"}, "'retry'");
+      r_.check_keys(n, kRetryKeys, "'retry'");
       model::RetryPolicy p;
       p.location = r_.at(n, at);
       if (const YAML::Node a = n["attempts"]; a.IsDefined()) {

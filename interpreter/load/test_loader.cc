@@ -10,6 +10,7 @@
 
 #include "base/file_read.h"
 #include "base/spelling.h"
+#include "load/keys.h"
 #include "load/runbook_loader.h"
 #include "load/yaml_guard.h"
 #include "load/yaml_reader.h"
@@ -20,15 +21,6 @@ namespace {
 constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 constexpr long long kMaxTimes = 1000000;
 
-const std::vector<std::string> kTopKeys = {"runbook", "description", "mocks", "scenarios"};
-const std::vector<std::string> kScenarioKeys = {"name",    "description", "inputs", "env",
-                                                "approve", "mocks",       "expect", "resume"};
-const std::vector<std::string> kResumeKeys = {"approve", "mocks", "expect"};
-const std::vector<std::string> kMockKeys = {"match",     "regex", "stdout",  "stderr",
-                                            "exit_code", "delay", "results", "times"};
-const std::vector<std::string> kResultKeys = {"stdout", "stderr", "exit_code", "delay"};
-const std::vector<std::string> kExpectKeys = {"status",   "ran",          "skipped", "failed",
-                                              "commands", "not_commands", "outputs", "vars"};
 const std::vector<std::string> kStatuses = {"succeeded", "failed", "paused", "interrupted"};
 
 class TestLoader {
@@ -234,7 +226,7 @@ class TestLoader {
       }
       for (const YAML::Node& item : results) {
         if (!r_.expect_map(item, "a result", here)) continue;
-        r_.check_keys(item, kResultKeys, "a result");
+        r_.check_keys(item, kMockResultKeys, "a result");
         if (auto res = result(item, here)) m.results.push_back(std::move(*res));
       }
       if (m.results.empty()) return std::nullopt;
@@ -350,7 +342,7 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
   auto tf = std::make_shared<model::TestFile>();
   tf->source = file;
   tf->path = path;
-  r.check_keys(root, kTopKeys, "the test file");
+  r.check_keys(root, kTestFileKeys, "the test file");
 
   if (const YAML::Node n = root["runbook"]; !n.IsDefined()) {
     diags.error(top_key, "missing 'runbook' (the runbook under test)",

@@ -88,4 +88,33 @@ std::string utc_now_iso8601() {
   return out;
 }
 
+std::optional<int64_t> iso8601_to_unix_ms(std::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS.mmmZ, exactly
+  if (text.size() != 24 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':' || text[19] != '.' || text[23] != 'Z') {
+    return std::nullopt;
+  }
+  auto number = [&](size_t at, size_t len) -> int {
+    int n = 0;
+    for (size_t i = at; i < at + len; ++i) {
+      if (text[i] < '0' || text[i] > '9') return -1;
+      n = n * 10 + (text[i] - '0');
+    }
+    return n;
+  };
+  std::tm tm{};
+  tm.tm_year = number(0, 4) - 1900;
+  tm.tm_mon = number(5, 2) - 1;
+  tm.tm_mday = number(8, 2);
+  tm.tm_hour = number(11, 2);
+  tm.tm_min = number(14, 2);
+  tm.tm_sec = number(17, 2);
+  const int ms = number(20, 3);
+  if (tm.tm_year < 0 || tm.tm_mon < 0 || tm.tm_mday < 0 || tm.tm_hour < 0 || tm.tm_min < 0 ||
+      tm.tm_sec < 0 || ms < 0) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
 }  // namespace rb::record

@@ -1,8 +1,11 @@
 #pragma once
 // The journal's JSON: one object per line, each with "event" and "time". This header is the
 // single place that knows field names, for the writer and the reader alike.
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "exec/step_result.h"
 #include "expr/value.h"
@@ -32,5 +35,8 @@ exec::StepResult step_result_from(const nlohmann::json& event);
 
 // "2026-11-23T21:25:01.123Z"
 std::string utc_now_iso8601();
+// Milliseconds since the epoch of a time utc_now_iso8601() wrote ("2026-12-02T00:29:15.123Z"),
+// or nullopt for anything else.
+std::optional<int64_t> iso8601_to_unix_ms(std::string_view text);
 
 }  // namespace rb::record

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string_view>
 
 #include "base/file_read.h"
@@ -69,6 +70,13 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
     run.steps.back().path = p;
     return run.steps.back();
   };
+  // The running segment (the first run, then each resume) and the last time seen in it.
+  std::optional<int64_t> segment_start, last_time;
+  std::set<std::string> cut_short;  // unfinished steps already listed as cut short by a kill
+  auto close_segment = [&](std::optional<int64_t> end) {
+    if (segment_start && end && *end > *segment_start) run.active_ms += *end - *segment_start;
+    segment_start.reset();
+  };
   size_t at = 0;
   for (int number = 1; at < text->size(); ++number) {
     size_t end = text->find('\n', at);
@@ -98,6 +106,8 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
     try {
       const std::string event = need_string(e, "event");
       const std::string time = e.value("time", "");
+      const std::optional<int64_t> time_ms = iso8601_to_unix_ms(time);
+      if (time_ms) last_time = time_ms;
       if (!started && event != kRunStarted) throw BadLine{"the first record is not run_started"};
       if (event == kRunStarted) {
         if (started) throw BadLine{"a second run_started"};
@@ -132,8 +142,21 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
           }
         }
         run.status = "running";
+        segment_start = time_ms;
       } else if (event == kRunResumed) {
         ++run.resumes;
+        close_segment(last_time);  // a run killed before its run_finished
+        // A step that started and never finished was cut short (the process was killed): that
+        // attempt is part of what the step did before the resume.
+        for (StepRecord& s : run.steps) {
+          if (s.finished || s.started_at.empty() || !cut_short.insert(s.path).second) continue;
+          exec::StepResult cut;
+          cut.status = exec::StepStatus::kInterrupted;
+          cut.attempts = s.attempt;
+          cut.error = "started, never finished (the run was killed or lost its terminal)";
+          s.earlier.push_back(cut);
+        }
+        segment_start = time_ms;
         if (e.value("forced", false) && e.contains("sha256")) run.sha256 = need_string(e, "sha256");
         if (e.contains("rerun")) {
           // What resume --rerun ran again is not done any more, even where that resume did not
@@ -154,6 +177,8 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
         s.attempt = e.value("attempt", 1);
         s.command = e.value("command", "");
         if (s.started_at.empty() || s.finished) s.started_at = time;
+        if (s.finished) s.earlier.push_back(s.result);  // run again on a resume
+        cut_short.erase(s.path);
         s.finished = false;
       } else if (event == kStepFinished) {
         const std::string& path_of_step = need_string(e, "step");
@@ -161,6 +186,7 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
           throw BadLine{"unknown step status '" + need_string(e, "status") + "'"};
         }
         StepRecord& s = step_at(path_of_step);
+        if (s.finished) s.earlier.push_back(s.result);
         s.result = step_result_from(e);
         s.result.finished_seq = finished_count++;
         s.finished = true;
@@ -171,6 +197,7 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
       } else if (event == kRunFinished) {
         run.status = need_string(e, "status");
         run.finished_at = time;
+        close_segment(time_ms);
       } else if (event != kLog) {
         throw BadLine{"unknown event '" + event + "'"};
       }
@@ -184,6 +211,7 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
       return std::nullopt;
     }
   }
+  close_segment(last_time);
   if (!started) {
     if (error) *error = "the journal '" + path + "' records no run";
     return std::nullopt;

@@ -21,6 +21,9 @@ struct StepRecord {
   int attempt = 0;        // the last attempt started
   std::string command;    // as rendered, masked
   std::string started_at, finished_at;
+  // What earlier step_finished records of this step said: the failed (or paused) outcome
+  // before a resume ran it again, or a readonly step looked at again. Oldest first.
+  std::vector<exec::StepResult> earlier;
 };
 
 struct RunRecord {
@@ -43,6 +46,10 @@ struct RunRecord {
   std::vector<exec::Approval> approvals;
   std::vector<std::string> paused_at;  // steps whose latest record is `paused`
   int resumes = 0;
+  // Time spent running, summed over the first run and each resume (from its start to its
+  // run_finished, or to the last record of one that never finished): time paused at a gate
+  // between a run and its resume is left out.
+  int64_t active_ms = 0;
   size_t skipped_lines = 0;  // a torn last line (0 or 1)
 
   const StepRecord* find(const std::string& path) const;

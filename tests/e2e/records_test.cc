@@ -119,6 +119,13 @@ TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs
   CHECK(lines_of(s.file("two")) == 2);  // started once before the kill, then again
   CHECK(lines_of(s.file("three")) == 1);
   events_of(journal_of(s, runs_of(s)[0]));
+  // status keeps the attempt the kill cut short
+  auto after = nlohmann::json::parse(s.runbook({"status", "--json"}).out);
+  CHECK(after["steps"][1]["status"] == "succeeded");
+  REQUIRE(after["steps"][1]["earlier"].size() == 1);
+  CHECK(after["steps"][1]["earlier"][0]["status"] == "interrupted");
+  CHECK(after["steps"][1]["earlier"][0]["error"] ==
+        "started, never finished (the run was killed or lost its terminal)");
 }
 
 TEST_CASE("a torn last line in the journal is tolerated", "[records][folder]") {

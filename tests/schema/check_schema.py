@@ -12,8 +12,9 @@ tests/validate/bad/ and tests/schema/bad/ whose first line holds `# schema: reje
 refused (the other bad files are for `runbook validate`: their faults are beyond a schema).
 Test files: every NAME.test.yaml under runbooks/, examples/ and tests/runbook-test/ must be
 accepted, except those marked `# schema: reject` (tests/runbook-test/invalid/), which must be
-refused; every plan in tests/golden/plan/*.json must match schemas/plan.schema.json; and the keys the test-file loader knows (interpreter/load/test_loader.cc) must be the
-keys the test schema allows, so the two cannot drift apart.
+refused; every plan in tests/golden/plan/*.json must match schemas/plan.schema.json; and the
+keys the test-file loader knows (its tables in interpreter/load/keys.cc) must be the keys the
+test schema allows, so the two cannot drift apart.
 
 Prints one line per failure (every file with -v) and `N passed, M failed`; exits 1 when any
 check failed, 2 when it cannot run.
@@ -41,14 +42,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schemas" / "runbook.schema.json"
 TEST_SCHEMA = ROOT / "schemas" / "runbook-test.schema.json"
 PLAN_SCHEMA = ROOT / "schemas" / "plan.schema.json"
-TEST_LOADER = ROOT / "interpreter" / "load" / "test_loader.cc"
+TEST_LOADER = ROOT / "interpreter" / "load" / "keys.cc"
 # Each key list of the test-file loader, and where the schema lists the same keys.
 TEST_KEY_LISTS = {
-    "kTopKeys": (),
+    "kTestFileKeys": (),
     "kScenarioKeys": ("$defs", "scenario"),
     "kResumeKeys": ("$defs", "resume"),
     "kMockKeys": ("$defs", "mock"),
-    "kResultKeys": ("$defs", "result"),
+    "kMockResultKeys": ("$defs", "result"),
     "kExpectKeys": ("$defs", "expect"),
 }
 REJECT_MARKER = "# schema: reject"

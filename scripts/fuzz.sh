@@ -22,7 +22,7 @@ if [ -z "$(ls -A "$corpus")" ]; then
       grep -rhoE '\$\{\{[^}]*\}\}' runbooks examples tests --include='*.yaml' | sort -u |
         sed -E 's/^\$\{\{ *//; s/ *\}\}$//' | split -l 1 - "$corpus/expr-" ;;
     journal)
-      find tests -name '*.jsonl' -exec cp {} "$corpus/" \; 2>/dev/null || true
+      find tests -name '*.jsonl' -exec cp {} "$corpus/" \;  # tests/fixtures/journals: real ones
       printf '%s\n' '{"event":"run_started","format":1,"run_id":"r","file":"f","sha256":"s"}' \
         '{"event":"step_finished","step":"a","status":"succeeded","outputs":{"n":1}}' \
         > "$corpus/seed.jsonl" ;;

@@ -7,7 +7,9 @@
 
 #include "base/spelling.h"
 #include "check/step_graph.h"
+#include "expr/ast.h"
 #include "expr/names.h"
+#include "load/input_values.h"
 #include "shell/script_quoting.h"
 
 namespace rb::check {
@@ -274,25 +276,131 @@ class RunbookChecker {
     }
   }
 
+  // The first input this expression reads whose values could start with '-', or null.
+  const model::InputSpec* dash_input(const expr::Node& n) const {
+    if (n.kind == expr::NodeKind::kMember && !n.children.empty() &&
+        n.children[0]->kind == expr::NodeKind::kName && n.children[0]->name == "inputs") {
+      const model::InputSpec* spec = rb_.find_input(n.name);
+      if (spec && load::input_may_start_with_dash(*spec)) return spec;
+    }
+    for (const auto& c : n.children) {
+      if (const model::InputSpec* spec = dash_input(*c)) return spec;
+    }
+    return nullptr;
+  }
+
+  // A template that starts an argument of a command, and whose value can start with '-': the
+  // command may take it for an option (`grep -c needle ${{ inputs.v }}` with v=--version).
+  void note_option_like(const expr::Expression& e) {
+    const model::InputSpec* spec = dash_input(e.root());
+    if (!spec) return;
+    Diagnostic d;
+    d.severity = Severity::kNote;
+    d.location = e.location();
+    d.length = static_cast<int>(e.text().size());
+    d.message = "'${{ }}' starts an argument, and input '" + spec->name +
+                "' may start with '-': the command could take the value for an option";
+    d.hint =
+        "end the command's options first with '--' (grep -c needle -- ${{ inputs.v }}), or "
+        "give the input a pattern that cannot start with '-'";
+    diags_.add(std::move(d));
+  }
+
+  // The words of the command that `before` (script text up to an interpolation, interpolations
+  // written as x) is the start of; lines ended with a backslash continue it.
+  static std::vector<std::string> command_words(const std::string& before) {
+    std::vector<std::string> words;
+    std::string w;
+    for (size_t i = 0; i < before.size(); ++i) {
+      char ch = before[i];
+      if (ch == '\\' && i + 1 < before.size() && before[i + 1] == '\n') {
+        ++i;
+        ch = ' ';
+      }
+      if (ch == ';' || ch == '&' || ch == '|' || ch == '\n' || ch == '(' || ch == ')' ||
+          ch == '{' || ch == '}' || ch == '`') {  // a new command starts
+        words.clear();
+        w.clear();
+        continue;
+      }
+      if (ch == ' ' || ch == '\t') {
+        if (!w.empty()) words.push_back(std::move(w));
+        w.clear();
+      } else {
+        w += ch;
+      }
+    }
+    if (!w.empty()) words.push_back(std::move(w));
+    // Keywords before the command, and assignments in front of it, are not its arguments.
+    static const std::set<std::string> kLead = {"if",    "then",  "else", "elif", "do",
+                                                "while", "until", "!",    "time", "exec"};
+    size_t skip = 0;
+    while (skip < words.size() &&
+           (kLead.count(words[skip]) ||
+            (words[skip].find('=') != std::string::npos && words[skip][0] != '-' &&
+             words[skip][0] != '=' && words[skip].find('=') < words[skip].find_first_of("\"'$")))) {
+      ++skip;
+    }
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(skip));
+    return words;
+  }
+
+  // Whether an interpolation after `words` (in a bare word or at the start of a quoted one) is an
+  // argument that could be taken for an option: not the command itself, not after '--', not a
+  // redirection's file, not an operand of test, [ or a for/case list.
+  static bool starts_option_argument(const std::vector<std::string>& words) {
+    if (words.empty()) return false;  // the command word
+    static const std::set<std::string> kNoOptions = {
+        "[", "[[", "test", "for", "case", "select", "local", "export", "declare", "readonly"};
+    if (kNoOptions.count(words[0])) return false;
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (words[i] == "--") return false;
+    }
+    const std::string& last = words.back();
+    return last.back() != '>' && last.back() != '<';
+  }
+
   // exec: [bash, -c, SCRIPT], [python3, -c, CODE], [perl, -e, CODE]: SCRIPT is code.
-  void check_exec_code(const model::ExecCommand& e) {
-    if (e.argv.empty() || !e.argv[0].is_literal()) return;
+  // Returns true when it is such a program, given code (whose arguments are then data).
+  bool check_exec_code(const model::ExecCommand& e) {
+    if (e.argv.empty() || !e.argv[0].is_literal()) return false;
     std::string program = e.argv[0].source();
     if (size_t slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
     static const std::set<std::string> kShells = {"bash",   "sh",      "dash", "zsh",  "ksh",
                                                   "python", "python3", "perl", "ruby", "node"};
-    if (!kShells.count(program)) return;
+    if (!kShells.count(program)) return false;
     for (size_t i = 1; i + 1 < e.argv.size(); ++i) {
       const expr::Template& flag = e.argv[i];
-      if (!flag.is_literal()) return;  // a script given by a value: nothing more to tell
+      if (!flag.is_literal()) return false;  // a script given by a value: nothing more to tell
       const std::string& f = flag.source();
       if (f.size() >= 2 && f[0] == '-' && f[1] != '-' &&
           (f.find('c') != std::string::npos || f.find('e') != std::string::npos) &&
           (f.back() == 'c' || f.back() == 'e')) {
         warn_reparsed(e.argv[i + 1], "'" + program + " " + f + "'");
-        return;
+        return true;
       }
-      if (f.empty() || f[0] != '-') return;  // past the options
+      if (f.empty() || f[0] != '-') return false;  // past the options
+    }
+    return false;
+  }
+
+  // exec: [grep, -c, needle, "${{ inputs.v }}"]: an element that starts with a template is an
+  // argument that could be taken for an option, up to a literal '--'.
+  void note_exec_arguments(const model::ExecCommand& e) {
+    if (e.argv.empty()) return;
+    if (e.argv[0].is_literal()) {
+      std::string program = e.argv[0].source();
+      if (size_t slash = program.rfind('/'); slash != std::string::npos)
+        program.erase(0, slash + 1);
+      if (program == "[" || program == "test") return;
+    }
+    for (size_t i = 1; i < e.argv.size(); ++i) {
+      const expr::Template& a = e.argv[i];
+      if (a.is_literal() && a.source() == "--") return;
+      const auto& parts = a.parts();
+      if (!parts.empty() && parts[0].expr && !parts[0].expr->is_raw()) {
+        note_option_like(*parts[0].expr);
+      }
     }
   }
 
@@ -334,7 +442,7 @@ class RunbookChecker {
   void check_command(const model::Command& c, const NameTree& scope) {
     if (const auto* e = std::get_if<model::ExecCommand>(&c)) {
       for (const auto& a : e->argv) check_template(a, scope);
-      check_exec_code(*e);
+      if (!check_exec_code(*e)) note_exec_arguments(*e);
       return;
     }
     const auto& sh = std::get<model::ShellCommand>(c);
@@ -367,6 +475,7 @@ class RunbookChecker {
                         nl == std::string::npos ? pieces[j].text : pieces[j].text.substr(nl + 1));
           if (nl != std::string::npos) break;
         }
+        note_if_option_argument(pieces, sources, i, contexts[k]);
         std::string word = reparsing_word(before);
         if (!word.empty()) {
           const expr::Expression& e = *sources[i]->expr;
@@ -380,6 +489,49 @@ class RunbookChecker {
       }
       ++k;
     }
+  }
+
+  // In a run: script, the interpolation pieces[i] (in context c) starts an argument when it opens
+  // a bare word or a quoted one ("${{ v }}", '${{ v }}').
+  void note_if_option_argument(const std::vector<shell::ScriptPiece>& pieces,
+                               const std::vector<const expr::TemplatePart*>& sources, size_t i,
+                               shell::QuoteContext c) {
+    if (i == 0 || pieces[i - 1].interpolated) return;
+    std::string lead = pieces[i - 1].text;
+    switch (c) {
+      case shell::QuoteContext::kBare:
+        break;
+      case shell::QuoteContext::kDoubleQuoted:
+      case shell::QuoteContext::kSingleQuoted:
+        if (lead.empty() || lead.back() != (c == shell::QuoteContext::kDoubleQuoted ? '"' : '\'')) {
+          return;
+        }
+        lead.pop_back();
+        if (!lead.empty() && lead.back() == '$') lead.pop_back();  // $"..."
+        break;
+      case shell::QuoteContext::kAnsiCQuoted:
+        if (lead.size() < 2 || lead.compare(lead.size() - 2, 2, "$'") != 0) return;
+        lead.resize(lead.size() - 2);
+        break;
+      default:
+        return;  // comments, here-documents, arithmetic: not arguments
+    }
+    if (lead.empty() || (lead.back() != ' ' && lead.back() != '\t')) {
+      // Only the start of the script (or of a line) is no argument; anything else joins a word.
+      if (!lead.empty() && lead.back() != '\n') return;
+    }
+    // Back to the start of the line (past lines ended with a backslash): the command so far.
+    auto ends_line = [](const std::string& s) {
+      for (size_t n = s.find('\n'); n != std::string::npos; n = s.find('\n', n + 1)) {
+        if (n == 0 || s[n - 1] != '\\') return true;
+      }
+      return false;
+    };
+    std::string before = lead;
+    for (size_t j = i - 1; j-- > 0 && !ends_line(before);) {
+      before.insert(0, pieces[j].interpolated ? "x" : pieces[j].text);
+    }
+    if (starts_option_argument(command_words(before))) note_option_like(*sources[i]->expr);
   }
 
   void check_template(const expr::Template& t, const NameTree& scope) {

@@ -81,6 +81,9 @@ int run_session(const RunSession& s) {
   std::error_code ec;
   std::filesystem::create_directories(log_dir, ec);
   std::filesystem::permissions(log_dir, std::filesystem::perms::owner_all, ec);
+  // From here on a signal is recorded rather than fatal, and a file size limit (SIGXFSZ) is an
+  // error of the write that meets it (the journal's reserve, a record), not the process's death.
+  exec::install_interrupt_handlers();
   std::optional<record::JournalWriter> journal;
   try {
     journal.emplace(store.open_journal(s.run_id, !s.resuming));
@@ -100,7 +103,6 @@ int run_session(const RunSession& s) {
   observers.add(&*journal);
 
   spdlog::debug("journal: {}; step logs: {}", store.journal_name(s.run_id), options.log_dir);
-  exec::install_interrupt_handlers();
   reporter.header(s.runbook->name.value, s.run_id, s.resuming);
   std::optional<ProgressTicker> ticker;  // only a terminal has a line to update in place
   if (s.console.terminal) ticker.emplace(reporter);
@@ -139,11 +141,15 @@ int run_session(const RunSession& s) {
         journal->unrecorded().empty() ? "" : " (a step whose end was not recorded runs again)");
     return kExitInterrupted;
   }
-  if (!journal->error().empty() || !fault.empty()) {
-    // A failed journal write stopped the run (as an interrupt does); it ends failed, recorded
-    // where the journal can still take it. A resume continues once the cause is fixed.
-    const std::string why = fault.empty() ? journal->error() : fault;
-    journal->finish_failed(why);
+  const std::string write_failure = exec::write_failure();
+  if (!journal->error().empty() || !write_failure.empty() || !fault.empty()) {
+    // A failed write (the journal, a step log) stopped the run as an interrupt does; it ends
+    // failed, recorded where the journal can still take it (run_finished records a step log's
+    // failure itself). A resume continues once the cause is fixed.
+    const std::string why = !fault.empty()              ? fault
+                            : !journal->error().empty() ? journal->error()
+                                                        : write_failure;
+    if (!journal->error().empty() || !fault.empty()) journal->finish_failed(why);
     std::fprintf(stderr,
                  "error: %s; the run was stopped.\nfix the cause (e.g. free disk space), then "
                  "continue with: runbook resume %s\n",

@@ -18,6 +18,20 @@ void SecretMasker::add_form(std::string form) {
 
 void SecretMasker::add(std::string secret) {
   if (secret.empty()) return;
+  // What the expression functions upper(), lower() and reverse() make of it, in every form too.
+  std::string upper = secret, lower = secret, reversed;
+  for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (size_t end = secret.size(); end > 0;) {  // by UTF-8 character, as reverse() does
+    size_t start = end - 1;
+    while (start > 0 && (static_cast<unsigned char>(secret[start]) & 0xC0) == 0x80) --start;
+    reversed.append(secret, start, end - start);
+    end = start;
+  }
+  for (std::string* variant : {&upper, &lower, &reversed, &secret}) add_forms(std::move(*variant));
+}
+
+void SecretMasker::add_forms(std::string secret) {
   // Shell-quoted, as the renderer writes it into a command for each context.
   using shell::QuoteContext;
   for (QuoteContext c :

@@ -2,7 +2,8 @@
 // Replaces every occurrence of a secret value with *** in text bound for the console, the
 // journal or a report. A secret is masked in every form the project itself gives it on its way
 // out: as given, quoted for each shell context the renderer uses ('...', "...", $'...', a
-// comment), JSON-escaped (toJSON, the journal), and each line of a multi-line secret.
+// comment), JSON-escaped (toJSON, the journal), and each line of a multi-line secret; and so
+// are its upper(), lower() and reverse() variants.
 #include <array>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ class SecretMasker {
   size_t longest() const { return longest_; }
 
  private:
+  void add_forms(std::string secret);
   void add_form(std::string form);
 
   std::vector<std::string> secrets_;  // every form, longest first

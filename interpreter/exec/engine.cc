@@ -8,6 +8,7 @@
 #include "check/step_graph.h"
 #include "command/command_env.h"
 #include "command/command_render.h"
+#include "command/derived_secrets.h"
 #include "command/output_capture.h"
 #include "exec/interrupt.h"
 #include "exec/run_context.h"
@@ -109,11 +110,20 @@ bool is_handler_path(const std::string& path) {
 class Engine::Frame {
  public:
   Frame(const model::Runbook& rb, RunContext ctx, std::vector<std::string> env)
-      : rb(rb), ctx(std::move(ctx)), env(std::move(env)) {}
+      : rb(rb), ctx(std::move(ctx)), env(std::move(env)), derived(rb) {}
   const model::Runbook& rb;
   RunContext ctx;
-  std::vector<std::string> env;  // for commands: the base environment plus the runbook's env:
+  std::vector<std::string> env;     // for commands: the base environment plus the runbook's env:
+  command::DerivedSecrets derived;  // what its expressions make of its secrets
 };
+
+void Engine::mask_derived(const Frame& f, const expr::Expression& e, const expr::Scope& scope) {
+  f.derived.mask(s_.masker, e, scope);
+}
+
+void Engine::mask_derived(const Frame& f, const expr::Template& t, const expr::Scope& scope) {
+  f.derived.mask(s_.masker, t, scope);
+}
 
 Engine::Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options)
     : runbook_(runbook), s_(services), o_(std::move(options)) {
@@ -146,7 +156,8 @@ RunStatus Engine::run(const expr::Map& inputs) {
       rs = RunStatus::kPaused;
       break;
     case StepStatus::kInterrupted:
-      rs = RunStatus::kInterrupted;
+      // Stopped by a failed write (a full disk), not by a person: the run failed.
+      rs = write_failure().empty() ? RunStatus::kInterrupted : RunStatus::kFailed;
       break;
     default:
       rs = RunStatus::kFailed;
@@ -161,9 +172,12 @@ std::unique_ptr<Engine::Frame> Engine::make_frame(const model::Runbook& rb,
       rb, RunContext(o_.run_id, rb.name.value, inputs, env_map(o_.base_env)), o_.base_env);
   put_env(f->env, "RUNBOOK_RUN_ID", o_.run_id);
   for (const model::NamedTemplate& v : rb.vars) {
+    f->derived.note_var(v.name, v.value);
+    mask_derived(*f, v.value, f->ctx);
     f->ctx.set_var(v.name, expr::render_value(v.value, f->ctx));
   }
   for (const model::NamedTemplate& e : rb.env) {
+    mask_derived(*f, e.value, f->ctx);
     std::string value = expr::render_text(e.value, f->ctx);
     f->ctx.set_env(e.name, value);
     put_env(f->env, e.name, value);
@@ -294,6 +308,7 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
     expr::List items;
     try {
       if (step.for_each) {
+        mask_derived(f, *step.for_each, scope);
         expr::Value v = expr::evaluate(*step.for_each, scope);
         if (!v.is_list()) {
           throw expr::EvalError(step.for_each->location(),
@@ -302,6 +317,7 @@ StepResult Engine::run_step(Frame& f, const model::Step& step, const std::string
         items = v.as_list();
       } else {
         for (const expr::Template& t : *step.for_each_items) {
+          mask_derived(f, t, scope);
           items.push_back(expr::render_value(t, scope));
         }
       }
@@ -431,6 +447,7 @@ StepResult Engine::run_with_retry(Frame& f, const model::Step& step, const std::
     if (good) {
       try {
         for (const model::NamedExpr& o : step.outputs) {
+          mask_derived(f, *o.value, own);
           r.outputs[o.name] = expr::evaluate(*o.value, own);
         }
       } catch (const expr::EvalError& e) {
@@ -497,7 +514,10 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
                               const expr::Scope& scope, int attempt) {
   std::string title = untitled(step);
   try {
-    if (step.name) title = s_.masker.mask(expr::render_text(*step.name, scope));
+    if (step.name) {
+      mask_derived(f, *step.name, scope);
+      title = s_.masker.mask(expr::render_text(*step.name, scope));
+    }
   } catch (const expr::EvalError&) {
     title = step.name->source();
   }
@@ -510,7 +530,7 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
           } else if constexpr (std::is_same_v<T, model::WaitAction>) {
             return run_wait(f, step, a, path, title, scope);
           } else if constexpr (std::is_same_v<T, model::ConfirmAction>) {
-            return run_confirm(a, path, scope);
+            return run_confirm(f, a, path, scope);
           } else if constexpr (std::is_same_v<T, model::IncludeAction>) {
             s_.observer.step_started(StepStart{path, title, "include " + a.path.value, attempt});
             return run_include(f, a, path, scope);
@@ -532,6 +552,7 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
               if (!failed.empty()) {
                 r.status = StepStatus::kFailed;
                 if (a.message) {
+                  mask_derived(f, *a.message, scope);
                   r.error = s_.masker.mask(expr::render_text(*a.message, scope));
                 } else {
                   r.error = "assertion failed: " + failed.front();
@@ -541,16 +562,20 @@ StepResult Engine::run_action(Frame& f, const model::Step& step, const std::stri
             } else if constexpr (std::is_same_v<T, model::SetAction>) {
               expr::Map values;
               for (const model::NamedTemplate& v : a.values) {
+                f.derived.note_var(v.name, v.value);
+                mask_derived(f, v.value, scope);
                 values[v.name] = expr::render_value(v.value, scope);
               }
               for (const auto& [name, value] : values) f.ctx.set_var(name, value);
               r.vars_set = std::move(values);
             } else if constexpr (std::is_same_v<T, model::LogAction>) {
+              mask_derived(f, a.message, scope);
               std::string text = s_.masker.mask(expr::render_text(a.message, scope));
               s_.observer.message(path, text);
               r.output = expr::Value(text);
             } else if constexpr (std::is_same_v<T, model::FailAction>) {
               r.status = StepStatus::kFailed;
+              mask_derived(f, a.message, scope);
               r.error = s_.masker.mask(expr::render_text(a.message, scope));
             } else if constexpr (std::is_same_v<T, model::SleepAction>) {
               Duration d =
@@ -581,6 +606,14 @@ StepResult Engine::run_command(Frame& f, const model::Step& step, const model::C
                                const std::string& path, const std::string& title,
                                const expr::Scope& scope, int attempt,
                                std::optional<Duration> timeout) {
+  if (const auto* sh = std::get_if<model::ShellCommand>(&command)) {
+    mask_derived(f, sh->script, scope);
+  } else {
+    for (const expr::Template& a : std::get<model::ExecCommand>(command).argv) {
+      mask_derived(f, a, scope);
+    }
+  }
+  for (const model::NamedTemplate& e : step.env) mask_derived(f, e.value, scope);
   command::RenderedCommand rc = command::render_command(command, scope);
   s_.observer.step_started(StepStart{path, title, s_.masker.mask(rc.display), attempt,
                                      std::holds_alternative<model::WaitAction>(step.action),
@@ -727,8 +760,9 @@ StepResult Engine::run_wait(Frame& f, const model::Step& step, const model::Wait
   }
 }
 
-StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string& path,
-                               const expr::Scope& scope) {
+StepResult Engine::run_confirm(const Frame& f, const model::ConfirmAction& c,
+                               const std::string& path, const expr::Scope& scope) {
+  mask_derived(f, c.message, scope);
   std::string message = s_.masker.mask(expr::render_text(c.message, scope));
   s_.observer.step_started(StepStart{path, message, "", 1});
   ApprovalAnswer answer;
@@ -768,10 +802,12 @@ StepResult Engine::run_confirm(const model::ConfirmAction& c, const std::string&
 
 StepResult Engine::run_include(Frame& f, const model::IncludeAction& inc, const std::string& path,
                                const expr::Scope& scope) {
-  (void)f;
   if (!inc.runbook) return failure("the included runbook '" + inc.path.value + "' did not load");
   expr::Map given;
-  for (const model::NamedTemplate& w : inc.with) given[w.name] = expr::render_value(w.value, scope);
+  for (const model::NamedTemplate& w : inc.with) {
+    mask_derived(f, w.value, scope);
+    given[w.name] = expr::render_value(w.value, scope);
+  }
   std::vector<std::string> problems;
   auto inputs = load::resolve_inputs(*inc.runbook, given, &problems, nullptr, &o_.base_env);
   if (!inputs) {

@@ -80,7 +80,7 @@ class Engine {
                          const expr::Scope& scope, int attempt, std::optional<Duration> timeout);
   StepResult run_wait(Frame& f, const model::Step& step, const model::WaitAction& w,
                       const std::string& path, const std::string& title, const expr::Scope& scope);
-  StepResult run_confirm(const model::ConfirmAction& c, const std::string& path,
+  StepResult run_confirm(const Frame& f, const model::ConfirmAction& c, const std::string& path,
                          const expr::Scope& scope);
   // What an unnamed step is titled by: what it does.
   static std::string untitled(const model::Step& step);
@@ -91,6 +91,11 @@ class Engine {
   // the vars it set and reports it. Null when it has to run (again): see restores() in engine.cc.
   const StepResult* restore(Frame& f, const model::Step& step, const std::string& path);
   std::optional<Duration> remaining() const;
+  // A value computed from a secret is a secret: where an expression reads a secret input (or a
+  // var set from one), each string it yields is masked from then on, as the input is
+  // (`upper(inputs.token)`, `split(inputs.pair, ':')`). Evaluation errors are left to the caller.
+  void mask_derived(const Frame& f, const expr::Expression& e, const expr::Scope& scope);
+  void mask_derived(const Frame& f, const expr::Template& t, const expr::Scope& scope);
 
   const model::Runbook& runbook_;
   EngineServices s_;

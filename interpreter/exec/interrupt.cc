@@ -16,6 +16,8 @@ std::atomic<bool> g_requested{false};
 std::atomic<int> g_write_fd{-1};
 int g_read_fd = -1;
 std::once_flag g_pipe_once;
+std::mutex g_failure_mutex;
+std::string g_write_failure;
 static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
 
 void make_pipe() {
@@ -81,8 +83,25 @@ void request_interrupt() {
   record_interrupt();
 }
 
+void report_write_failure(const std::string& what) {
+  {
+    std::lock_guard<std::mutex> lock(g_failure_mutex);
+    if (g_write_failure.empty()) g_write_failure = what;
+  }
+  request_interrupt();
+}
+
+std::string write_failure() {
+  std::lock_guard<std::mutex> lock(g_failure_mutex);
+  return g_write_failure;
+}
+
 void reset_interrupt() {
   ensure_pipe();
+  {
+    std::lock_guard<std::mutex> lock(g_failure_mutex);
+    g_write_failure.clear();
+  }
   g_requested.store(false);
   if (g_read_fd < 0) return;
   char buf[256];

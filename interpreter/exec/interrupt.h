@@ -7,6 +7,8 @@
 // self-pipe, so code that blocks (the process runner's poll loop, sleeps, prompts) can include
 // interrupt_fd() in its poll() and wake at once.
 
+#include <string>
+
 namespace rb::exec {
 
 // Installs SIGINT, SIGTERM and SIGHUP handlers (SA_RESTART) and ignores SIGPIPE. Calling it again
@@ -24,7 +26,15 @@ int interrupt_fd();
 // other way.
 void request_interrupt();
 
-// Forgets an interrupt (tests; a long-lived process starting a new run).
+// Forgets an interrupt, and a write failure (tests; a long-lived process starting a new run).
 void reset_interrupt();
+
+// A write that the record of a run depends on failed (the journal, a step log: a full disk, an
+// I/O error). One behaviour for all of them: the run stops as on an interrupt (the running
+// command is stopped, nothing more runs) and ends failed with this message. The first message
+// is kept; not for signal handlers.
+void report_write_failure(const std::string& what);
+// The first write failure reported since the last reset_interrupt(); empty when none.
+std::string write_failure();
 
 }  // namespace rb::exec

@@ -3,19 +3,38 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
+#include "exec/interrupt.h"
+
 namespace rb::exec {
 StreamForwarder::StreamForwarder(std::string path, RunObserver& observer,
                                  const command::SecretMasker& masker, const std::string& log_path)
-    : path_(std::move(path)), observer_(observer), masker_(masker) {
+    : path_(std::move(path)), observer_(observer), masker_(masker), log_path_(log_path) {
   if (!log_path.empty()) {
     int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (fd >= 0) log_ = ::fdopen(fd, "a");
+    if (log_ == nullptr) {
+      log_failed("open");
+      if (fd >= 0) ::close(fd);
+    }
   }
 }
 
 StreamForwarder::~StreamForwarder() {
   flush();
+  std::FILE* log = log_;
+  log_ = nullptr;
+  if (log != nullptr && std::fclose(log) != 0) log_failed("write");
+}
+
+void StreamForwarder::log_failed(const char* what) {
+  const int saved = errno;
+  report_write_failure(std::string("cannot ") + what + " the step log '" + log_path_ +
+                       "': " + std::strerror(saved));
   if (log_ != nullptr) std::fclose(log_);
+  log_ = nullptr;  // nothing more is written to it
 }
 
 void StreamForwarder::on_output(command::Stream stream, std::string_view chunk) {
@@ -39,13 +58,15 @@ void StreamForwarder::flush() {
       emit(i == 1, masker_.mask_stream(pending_[i], true));
     }
   }
-  if (log_ != nullptr) std::fflush(log_);
+  if (log_ != nullptr && std::fflush(log_) != 0) log_failed("write");
 }
 
 void StreamForwarder::emit(bool is_stderr, std::string_view text) {
   if (text.empty()) return;
   observer_.step_output(path_, is_stderr, text);
-  if (log_ != nullptr) std::fwrite(text.data(), 1, text.size(), log_);
+  if (log_ != nullptr && std::fwrite(text.data(), 1, text.size(), log_) != text.size()) {
+    log_failed("write");
+  }
 }
 
 }  // namespace rb::exec

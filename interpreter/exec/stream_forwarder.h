@@ -1,7 +1,8 @@
 #pragma once
 // Receives a command's output as the runner reads it, masks secrets across reads (holding back
 // only the last bytes a secret could still start in), and passes it on to the observer
-// (console, journal) and the step's log file.
+// (console, journal) and the step's log file. A log that cannot be opened or written (a full
+// disk) is a write failure (interrupt.h): the run stops and ends failed with the message.
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -26,10 +27,12 @@ class StreamForwarder : public command::OutputListener {
 
  private:
   void emit(bool is_stderr, std::string_view text);
+  void log_failed(const char* what);
 
   std::string path_;
   RunObserver& observer_;
   const command::SecretMasker& masker_;
+  std::string log_path_;
   std::FILE* log_ = nullptr;
   std::string pending_[2];
 };

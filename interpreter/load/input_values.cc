@@ -117,6 +117,36 @@ bool matches_pattern(const std::string& pattern, const std::string& value, std::
   return RE2::FullMatch(value, re);
 }
 
+namespace {
+
+bool pattern_may_start_with_dash(const std::string& pattern) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  RE2 re("^(?:" + pattern + ")$", options);
+  if (!re.ok()) return false;  // reported as an invalid pattern elsewhere
+  std::string min, max;
+  if (!re.PossibleMatchRange(&min, &max, 4)) return true;
+  // Every match m has min <= m <= max; those starting with '-' lie in ["-", "-\xff..."].
+  const bool all_below = max.empty() || static_cast<unsigned char>(max[0]) < '-';
+  const bool all_above = !min.empty() && static_cast<unsigned char>(min[0]) > '-';
+  return !all_below && !all_above;
+}
+
+}  // namespace
+
+bool input_may_start_with_dash(const model::InputSpec& spec) {
+  if (spec.type == model::InputType::kBoolean) return false;
+  if (!spec.allowed.empty()) {
+    for (const expr::Value& a : spec.allowed) {
+      const std::string text = a.to_text();
+      if (!text.empty() && text[0] == '-') return true;
+    }
+    return false;
+  }
+  if (spec.pattern) return pattern_may_start_with_dash(spec.pattern->value);
+  return spec.type == model::InputType::kInteger || spec.type == model::InputType::kNumber;
+}
+
 std::string check_input_constraints(const model::InputSpec& spec, const expr::Value& value) {
   std::vector<expr::Value> elements;
   if (value.is_list()) {

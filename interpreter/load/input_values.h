@@ -19,6 +19,11 @@ std::optional<expr::Value> convert_input(model::InputType type, const expr::Valu
 std::string check_input_constraints(const model::InputSpec& spec, const expr::Value& value);
 // Whether `value` matches the whole of `pattern` (RE2). Sets *error for a bad pattern.
 bool matches_pattern(const std::string& pattern, const std::string& value, std::string* error);
+// Whether a value the input accepts could start with '-' (and so be taken for an option where it
+// starts an argument): a string or list input whose enum or pattern allows it (without one,
+// check_input_constraints refuses such values), a number whose enum or pattern allows a negative
+// one or that has neither. Errs on "could": a pattern is judged by the range its matches lie in.
+bool input_may_start_with_dash(const model::InputSpec& spec);
 
 // Resolves every input of `rb` from the values given (-i text, an inputs file, or `with:`):
 // converts types, applies defaults, and checks required, enum and pattern. An input neither

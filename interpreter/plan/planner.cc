@@ -10,6 +10,7 @@
 #include "check/step_graph.h"
 #include "command/command_env.h"
 #include "command/command_render.h"
+#include "command/derived_secrets.h"
 #include "command/output_capture.h"
 #include "command/root_values.h"
 #include "expr/evaluate.h"
@@ -105,15 +106,27 @@ struct Reach {
 
 class Planner {
  public:
-  Planner(const PlannerOptions& options, Plan& out) : options_(options), out_(out) {}
+  Planner(const PlannerOptions& options, Plan& out) : options_(options), out_(out) {
+    if (options.masker) masker_ = *options.masker;
+  }
 
   void plan_runbook(const model::Runbook& rb, const expr::Map& inputs, const std::string& prefix,
                     int depth, const Reach& reach) {
     Frame f{rb, PlanScope(rb.name.value, inputs, command::env_map(options_.base_env)),
             options_.base_env};
+    // What this runbook's expressions make of its secrets is masked as they are.
+    command::DerivedSecrets derived(rb);
+    struct Current {
+      command::DerivedSecrets*& slot;
+      command::DerivedSecrets* saved;
+      ~Current() { slot = saved; }
+    } current{derived_, derived_};
+    derived_ = &derived;
     command::put_env(f.env, "RUNBOOK_RUN_ID", "plan");
     for (const model::NamedTemplate& v : rb.vars) {
       try {
+        derived.note_var(v.name, v.value);
+        derive(v.value, f.scope);
         Value value = expr::render_value(v.value, f.scope);
         f.scope.set_var(v.name, value.is_unknown() ? Value::unknown_path("vars." + v.name) : value);
       } catch (const expr::EvalError& e) {
@@ -123,6 +136,7 @@ class Planner {
     }
     for (const model::NamedTemplate& e : rb.env) {
       try {
+        derive(e.value, f.scope);
         Value value = expr::render_value(e.value, f.scope);
         if (value.is_unknown()) {
           f.unknown_env = true;
@@ -153,8 +167,10 @@ class Planner {
     bool unknown_env = false;  // an env: value only a run knows: probes cannot run
   };
 
-  std::string mask(const std::string& text) const {
-    return options_.masker ? options_.masker->mask(text) : text;
+  std::string mask(const std::string& text) const { return masker_.mask(text); }
+
+  void derive(const expr::Template& t, const expr::Scope& scope) {
+    if (derived_) derived_->mask(masker_, t, scope);
   }
 
   void global_warning(const std::string& text) {
@@ -186,6 +202,7 @@ class Planner {
     e.title = step.action_name;
     if (step.name) {
       try {
+        derive(*step.name, scope);
         e.title = mask(expr::render_preview(*step.name, scope, nullptr));
       } catch (const expr::EvalError&) {
         e.title = step.name->source();
@@ -359,6 +376,7 @@ class Planner {
 
   std::string preview(const expr::Template& t, const expr::Scope& scope, PlanStep& e) {
     try {
+      derive(t, scope);
       return mask(expr::render_preview(t, scope, nullptr));
     } catch (const expr::EvalError& err) {
       e.warnings.push_back(mask(located(err) + ": the run fails here"));
@@ -371,6 +389,8 @@ class Planner {
     e.changes = !step.readonly;
     command::RenderedCommand rc;
     try {
+      for (const expr::Template* t : command_templates(command)) derive(*t, scope);
+      for (const model::NamedTemplate& env : step.env) derive(env.value, scope);
       rc = command::render_command(command, scope);
     } catch (const expr::EvalError& err) {
       e.warnings.push_back(mask(located(err) + ": the run fails here"));
@@ -560,6 +580,8 @@ class Planner {
     for (const model::NamedTemplate& v : a.values) {
       Value value;
       try {
+        if (derived_) derived_->note_var(v.name, v.value);
+        derive(v.value, scope);
         value = expr::render_value(v.value, scope);
       } catch (const expr::EvalError& err) {
         e.warnings.push_back(mask(located(err) + ": the run fails here"));
@@ -605,6 +627,7 @@ class Planner {
     for (const model::NamedTemplate& w : a.with) {
       Value v;
       try {
+        derive(w.value, scope);
         v = expr::render_value(w.value, scope);
       } catch (const expr::EvalError& err) {
         e.warnings.push_back(mask(located(err) + ": the run fails here"));
@@ -642,6 +665,8 @@ class Planner {
   }
 
   const PlannerOptions& options_;
+  command::SecretMasker masker_;                // the run's secrets, and what is derived from them
+  command::DerivedSecrets* derived_ = nullptr;  // of the runbook being planned
   Plan& out_;
   std::vector<std::string> pending_warnings_;
   std::string first_change_;  // the first step that changes something: probes stop there

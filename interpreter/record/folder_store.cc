@@ -28,8 +28,10 @@ class JournalFile : public JournalStorage {
       throw StoreError("cannot open the journal '" + path + "': " + std::strerror(errno), false);
     }
     repair();
+    make_reserve();
   }
   ~JournalFile() override {
+    free_reserve();
     if (fd_ >= 0) ::close(fd_);
   }
 
@@ -54,7 +56,10 @@ class JournalFile : public JournalStorage {
   // A kill mid-write leaves a torn last line. Appending after it would fuse the next record
   // with the torn bytes into one line that is not JSON (losing that record), so cut the journal
   // back to just after its last newline first.
+  //
+  // Called after a failed append, it first gives back the space set aside for this last record.
   void repair() override {
+    free_reserve();
     off_t size = ::lseek(fd_, 0, SEEK_END);
     if (size <= 0) return;
     off_t keep = size;
@@ -91,8 +96,31 @@ class JournalFile : public JournalStorage {
   }
 
  private:
+  // 64 KiB set aside next to the journal while the run goes (PATH.reserve), so that on a full
+  // disk the record of the failure still fits once it is given back (repair()).
+  void make_reserve() {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return;  // /dev/full in the tests
+    const std::string reserve = path_ + ".reserve";
+    int fd = ::open(reserve.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    // Already full: no reserve, and the first record fails the run at once.
+    const bool ok = ::posix_fallocate(fd, 0, 64 * 1024) == 0;
+    ::close(fd);
+    if (ok) {
+      reserve_ = reserve;
+    } else {
+      ::unlink(reserve.c_str());
+    }
+  }
+  void free_reserve() {
+    if (!reserve_.empty()) ::unlink(reserve_.c_str());
+    reserve_.clear();
+  }
+
   std::string path_;
   int fd_ = -1;
+  std::string reserve_;
 };
 
 class FileLock : public StoreLock {

@@ -40,7 +40,11 @@ void JournalWriter::append(nlohmann::json event) {
     // as an interrupt does (the running command is stopped, nothing more runs); run_session
     // reports it and ends the run failed. A resume later continues from what was recorded.
     error_ = e.what();
-    exec::request_interrupt();
+    if (lost_) {
+      exec::request_interrupt();  // the store went away: the run is interrupted, not failed
+    } else {
+      exec::report_write_failure(error_);
+    }
   }
 }
 
@@ -111,6 +115,12 @@ void JournalWriter::approved(const exec::Approval& a) {
 }
 
 void JournalWriter::run_finished(exec::RunStatus s) {
+  // A write that failed elsewhere (a step log) stopped the run: it ends failed, and says why.
+  const std::string failure = exec::write_failure();
+  if (!failure.empty() && error_.empty()) {
+    append({{"event", kRunFinished}, {"status", "failed"}, {"error", failure}});
+    return;
+  }
   append({{"event", kRunFinished}, {"status", exec::run_status_name(s)}});
 }
 

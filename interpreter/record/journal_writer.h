@@ -31,8 +31,10 @@ class JournalWriter : public exec::RunObserver {
  public:
   // Opens (creating, owner-only) or appends to the journal, first cutting off a torn last line.
   // Throws std::runtime_error when it cannot. A later write or fdatasync that fails does not
-  // throw: the writer keeps the message (error()), writes nothing more, and requests an
-  // interrupt so the engine stops the running command and runs nothing more.
+  // throw: the writer keeps the message (error()), writes nothing more, and reports a write
+  // failure (exec/interrupt.h; an interrupt when the store was lost) so the engine stops the
+  // running command and runs nothing more. A journal file keeps 64 KiB set aside next to it
+  // (PATH.reserve) while the run goes, given back for the record of a failure.
   explicit JournalWriter(const std::string& path);
   // The same on any store's journal (a folder's file, a database's rows).
   explicit JournalWriter(std::unique_ptr<JournalStorage> storage);

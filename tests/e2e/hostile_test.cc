@@ -142,13 +142,15 @@ TEST_CASE("the secret scan: four secrets through every path, in no artifact in a
   CHECK(run.exit_code == 1);  // it ends with a fail:
   CHECK(contains(run.out, "| plain=*** quoted=*** short=***"));
   CHECK(contains(run.out, "derived a-***-b ***!"));
+  CHECK(contains(run.out, "transformed *** b-***-a ***"));
 
   // What each secret could look like on its way out: as given, JSON-escaped, shell-quoted, and
   // the fragments any partial copy would hold.
   std::vector<std::string> forms = {
-      plain,   "S3cretValue", quoted,     "pa ss",       "wo\\\"rd", "pa ss'\\''wo",
-      multi,   "first-LINE",  "LINE-aaa", "second-LINE", "LINE-bbb", "first-LINE-aaa\\nsecond",
-      shortest};
+      plain, "S3cretValue", quoted, "pa ss", "wo\\\"rd", "pa ss'\\''wo", multi, "first-LINE",
+      "LINE-aaa", "second-LINE", "LINE-bbb", "first-LINE-aaa\\nsecond", shortest,
+      // Computed from a secret (upper, reverse, lower, split): a secret too.
+      "PLAINS3CRETVALUE", "eulaVterc3S", "pa ss'wo\"rd$x", "aaa\nsecond", "PLAINS3", "PA SS"};
 
   std::vector<std::pair<std::string, std::string>> artifacts = {{"run stdout", run.out},
                                                                 {"run stderr", run.err}};
@@ -159,6 +161,22 @@ TEST_CASE("the secret scan: four secrets through every path, in no artifact in a
   }
   auto history = s.runbook({"history"});
   artifacts.emplace_back("history", history.out + history.err);
+  // What a review shows before a run: the plan in every format, and run --dry-run.
+  const std::vector<std::string> given = {"-i", "plain=" + plain, "-i", "quoted=" + quoted,
+                                          "-i", "multi=" + multi, "-i", "short=" + shortest};
+  for (const char* format : {"text", "markdown", "json"}) {
+    std::vector<std::string> args = {"plan", "tests/runbooks/secret-scan.yaml", "--format", format};
+    args.insert(args.end(), given.begin(), given.end());
+    auto plan = s.runbook(args);
+    CHECK(plan.exit_code == 0);
+    CHECK(contains(plan.out, "***"));
+    artifacts.emplace_back(std::string("plan --format ") + format, plan.out + plan.err);
+  }
+  std::vector<std::string> dry = {"run", "tests/runbooks/secret-scan.yaml", "--dry-run"};
+  dry.insert(dry.end(), given.begin(), given.end());
+  auto dry_run = s.runbook(dry);
+  CHECK(dry_run.exit_code == 0);
+  artifacts.emplace_back("run --dry-run", dry_run.out + dry_run.err);
   // Resume (it fails again at the fail:), so the resumed run's records are scanned too.
   auto resumed = s.runbook({"resume", "-i", "plain=" + plain, "-i", "quoted=" + quoted, "-i",
                             "multi=" + multi, "-i", "short=" + shortest});
@@ -272,4 +290,63 @@ TEST_CASE("an input starting with '-' is refused unless its pattern or enum allo
   r = s.runbook({"run", s.dir + "/opt.yaml", "-i", "v=ok", "-i", "w=-n"});
   INFO(r.err);
   CHECK(r.exit_code == 0);  // the pattern allows it: the runbook said so
+}
+
+TEST_CASE("a multi-line secret in command output, split at 20 places: no line of it leaks") {
+  const std::string secret = "first-LINE-aaa\nsecond-LINE-bbb";  // 30 bytes
+  for (int split = 1; split <= 20; ++split) {
+    Sandbox s;
+    auto r = s.runbook({"run", "tests/runbooks/multiline-secret.yaml", "-i", "secret=" + secret,
+                        "-i", "split=" + std::to_string(split)});
+    INFO("split at " << split << ":\n" << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(contains(r.out, "before *** after"));
+    CHECK(contains(r.out, "inline *** end"));
+    std::vector<std::pair<std::string, std::string>> artifacts = {{"stdout", r.out},
+                                                                  {"stderr", r.err}};
+    for (auto& f : files_under(s.state + "/runs")) {
+      if (f.first.find("/logs/") != std::string::npos) artifacts.push_back(std::move(f));
+    }
+    CHECK(artifacts.size() == 3);  // logs/print.log
+    for (const auto& [name, text] : artifacts) {
+      for (const char* line : {"first-LINE-aaa", "second-LINE-bbb"}) {
+        INFO(name << " holds '" << line << "'");
+        CHECK_FALSE(contains(text, line));
+      }
+    }
+  }
+}
+
+TEST_CASE("validate notes a template that starts an argument with a value that can start '-'") {
+  auto r = run_runbook({"validate", "tests/runbooks/option-like.yaml"}, Sandbox().options());
+  INFO(r.err);
+  CHECK(r.exit_code == 0);  // a note, not an error or a warning
+  const std::string f = "tests/runbooks/option-like.yaml:";
+  const std::string what = "note: '${{ }}' starts an argument, and input ";
+  CHECK(contains(r.err, f + "14:29: " + what + "'v' may start with '-'"));
+  CHECK(contains(r.err, f + "15:30: " + what + "'v'"));     // quoting does not help
+  CHECK(contains(r.err, f + "16:22: " + what + "'pid'"));   // a number can be negative
+  CHECK(contains(r.err, f + "17:35: " + what + "'flag'"));  // exec:, and an enum allowing it
+  CHECK(contains(r.err, "hint: end the command's options first with '--'"));
+  CHECK_FALSE(contains(r.err, f + "18:"));               // after --
+  CHECK_FALSE(contains(r.err, f + "19:"));               // inputs that cannot start with '-'
+  CHECK_FALSE(contains(r.err, f + "20:"));               // not at the start of a word
+  CHECK_FALSE(contains(r.err, f + "21:40"));             // an operand of [
+  CHECK(contains(r.err, f + "21:66: " + what + "'v'"));  // echo's argument: echo -n
+  CHECK_FALSE(contains(r.err, f + "22:"));               // exec: after --
+  CHECK(contains(r.err, f + "25:13: " + what + "'v'"));  // a line continued with a backslash
+
+  // The runbooks of runbooks/ are free of them (each took '--' where it was right, or cannot).
+  std::vector<std::string> args = {"validate"};
+  for (const auto& e : fs::directory_iterator(std::string(RUNBOOK_SOURCE_DIR) + "/runbooks")) {
+    const std::string p = e.path().string();
+    if (p.size() > 5 && p.substr(p.size() - 5) == ".yaml" && !contains(p, ".test.")) {
+      args.push_back(p);
+    }
+  }
+  auto seeds = run_runbook(args, Sandbox().options());
+  INFO(seeds.err);
+  CHECK(seeds.exit_code == 0);
+  CHECK_FALSE(contains(seeds.err, "note:"));
+  CHECK_FALSE(contains(seeds.err, "warning:"));
 }

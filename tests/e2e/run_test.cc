@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "cli_process.h"
 #include "sandbox.h"
@@ -132,6 +133,15 @@ TEST_CASE("Ctrl-C stops the running step's group, runs nothing more and exits 13
     int pid = read_pid(s.out + "/child.pid");
     REQUIRE(pid > 0);
     CHECK_FALSE(process_alive(pid));
+    // Recorded as interrupted (before the fix a SIGHUP left nothing recorded), and resumable.
+    auto status = s.runbook({"status", "--format", "json"});
+    REQUIRE(status.exit_code == 0);
+    CHECK(nlohmann::json::parse(status.out)["status"] == "interrupted");
+    auto resumed = s.runbook({"resume"});
+    INFO(resumed.out << resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(s.has("after"));
+    CHECK(s.has("finally"));
   }
 }
 

@@ -56,3 +56,12 @@ TEST_CASE("streamed text is masked wherever the reads split it") {
     }
   }
 }
+
+TEST_CASE("what upper(), lower() and reverse() make of a secret is masked too") {
+  SecretMasker m;
+  m.add("Tok3n-\xc3\xa9x");  // with a two-byte character, reversed whole
+  CHECK(m.mask("a TOK3N-\xc3\xa9X b") == "a *** b");
+  CHECK(m.mask("a tok3n-\xc3\xa9x b") == "a *** b");
+  CHECK(m.mask("a x\xc3\xa9-n3koT b") == "a *** b");
+  CHECK(m.mask("a Tok3n b") == "a Tok3n b");  // a part of it is not a form of it
+}

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "exec/interrupt.h"
 #include "exec/stream_forwarder.h"
 
 using namespace rb;
@@ -27,4 +28,20 @@ TEST_CASE("a multi-line secret is masked in command output wherever a read ends"
     INFO("read ended at " << cut);
     REQUIRE(c.out == "a\n***\nb\n");
   }
+}
+
+TEST_CASE("a step log that cannot be written is a write failure: the run is stopped") {
+  exec::reset_interrupt();
+  command::SecretMasker masker;
+  Collect c;
+  {
+    exec::StreamForwarder f("s", c, masker, "/dev/full");  // every write fails with ENOSPC
+    f.on_output(command::Stream::kStdout, "some output\n");
+    f.flush();
+  }
+  CHECK(c.out == "some output\n");  // the console still shows it
+  CHECK(exec::write_failure() == "cannot write the step log '/dev/full': No space left on device");
+  CHECK(exec::interrupt_requested());
+  exec::reset_interrupt();
+  CHECK(exec::write_failure().empty());
 }

@@ -240,3 +240,35 @@ steps:
   CHECK(text.find("input 'a' has both 'required: true' and 'required_if'") != std::string::npos);
   CHECK(text.find("invalid environment variable name '1BAD'") != std::string::npos);
 }
+
+TEST_CASE("which inputs can hold a value starting with '-' (validate's option note)") {
+  auto spec = [](model::InputType type, std::vector<expr::Value> allowed, const char* pattern) {
+    model::InputSpec s;
+    s.type = type;
+    s.allowed = std::move(allowed);
+    if (pattern) s.pattern = model::Located<std::string>{pattern, {}};
+    return s;
+  };
+  using T = model::InputType;
+  // Without enum or pattern a string starting with '-' is refused when given: it cannot.
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kString, {}, nullptr)));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kList, {}, nullptr)));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kBoolean, {}, nullptr)));
+  CHECK(load::input_may_start_with_dash(spec(T::kString, {}, "-?[a-z]+")));
+  CHECK(load::input_may_start_with_dash(spec(T::kString, {}, ".*")));
+  CHECK(load::input_may_start_with_dash(spec(T::kString, {}, "(.*\\.charm)?")));
+  CHECK(load::input_may_start_with_dash(spec(T::kString, {}, "[a-z0-9-]+")));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kString, {}, "[a-z][a-z0-9-]*")));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kString, {}, "[0-9]+|zero")));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kString, {}, "(")));  // invalid: said so
+  CHECK(load::input_may_start_with_dash(
+      spec(T::kString, {expr::Value("a"), expr::Value("-n")}, nullptr)));
+  CHECK_FALSE(load::input_may_start_with_dash(
+      spec(T::kString, {expr::Value("store"), expr::Value("local")}, nullptr)));
+  // A number can be negative unless its enum or pattern says otherwise.
+  CHECK(load::input_may_start_with_dash(spec(T::kInteger, {}, nullptr)));
+  CHECK(load::input_may_start_with_dash(spec(T::kNumber, {}, nullptr)));
+  CHECK_FALSE(load::input_may_start_with_dash(spec(T::kInteger, {}, "[0-9]+")));
+  CHECK_FALSE(load::input_may_start_with_dash(
+      spec(T::kInteger, {expr::Value(int64_t{1}), expr::Value(int64_t{2})}, nullptr)));
+}

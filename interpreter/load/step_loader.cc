@@ -52,6 +52,7 @@ std::vector<model::Step> StepLoader::load_steps(const yaml::Node& node, std::str
     r_.diags().error(r_.at(node, fallback), "steps nested more than 32 groups deep");
     return steps;
   }
+  steps.reserve(node.size());  // a Step is large: no doubling copies of a long list
   for (const yaml::Node& item : node) {
     if (auto step = load_step(item, depth)) steps.push_back(std::move(*step));
   }

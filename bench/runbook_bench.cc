@@ -197,9 +197,11 @@ void bench_scaling() {
         [&] { return run_measured(argv(g_dir + "/small.yaml")).seconds; });
     const double ratio = large / small;
     const double mib = static_cast<double>(rss) / 1024;
+    const bool validate = std::string(command) == "validate";  // the memory target is validate's
     row(std::string(command) + " of 20,000 steps", fmt("%.3f s", large) + fmt(", %.1f MiB", mib),
-        fmt("2,000: %.3f s", small), fmt("%.2fx", ratio), "<= 11x, < 0.3 s, <= 64 MiB",
-        ratio <= 11 && large < 0.3 && mib <= 64);
+        fmt("2,000: %.3f s", small), fmt("%.2fx", ratio),
+        validate ? "<= 11x, < 0.3 s, <= 64 MiB" : "<= 11x, < 0.3 s",
+        ratio <= 11 && large < 0.3 && (!validate || mib <= 64));
   }
 }
 
@@ -213,7 +215,7 @@ void bench_output() {
   const std::vector<Case> cases = {
       {"1 GiB of NULs to stdout", "head -c 1073741824 /dev/zero", true},
       {"1 GiB of text lines to stdout",
-       "yes 'a line of output, as a command prints it' | head -c 1073741824", true},
+       "head -c 1073741824 < <(yes 'a line of output, as a command prints it')", true},
       {"256 MiB of invalid UTF-8", "head -c 268435456 /dev/zero | tr '\\000' '\\377'", false},
       {"one 200 MB line", "head -c 200000000 /dev/zero | tr '\\000' x", false},
   };

@@ -240,37 +240,67 @@ TEST_CASE("a failed journal write does not throw: it is kept, stops the run, and
 
 TEST_CASE("run --yes is recorded; resume --rerun unfinishes the step and what finished after it") {
   std::string path = temp_path("rerun.jsonl");
-  std::remove(path.c_str());
-  {
-    record::JournalWriter w(path);
-    record::RunHeader h;
-    h.run_id = "r2";
-    h.runbook = "demo";
-    h.file = "/x/demo.yaml";
-    h.user = "alice";
-    h.yes = true;
-    w.run_started(h);
-    exec::StepResult ok;
-    ok.acted = true;
-    for (const char* step : {"backup", "group/a", "group", "migrate", "check"}) {
-      w.step_finished(step, ok);
+
+  TEST_CASE(
+      "output that is not UTF-8 is recorded readable, replaced, not as a line that is not JSON") {
+    std::string path = temp_path("utf8.jsonl");
+    std::remove(path.c_str());
+    {
+      record::JournalWriter w(path);
+      record::RunHeader h;
+      h.run_id = "r2";
+      h.runbook = "demo";
+      h.file = "/x/demo.yaml";
+      h.user = "alice";
+      h.yes = true;
+      w.run_started(h);
+      exec::StepResult ok;
+      ok.acted = true;
+      for (const char* step : {"backup", "group/a", "group", "migrate", "check"}) {
+        w.step_finished(step, ok);
+      }
+      w.run_finished(exec::RunStatus::kFailed);
+      // resume --rerun group, which then failed before it got to `migrate`
+      w.run_resumed("bob", false, "", "group");
+      w.run_finished(exec::RunStatus::kFailed);
     }
-    w.run_finished(exec::RunStatus::kFailed);
-    // resume --rerun group, which then failed before it got to `migrate`
-    w.run_resumed("bob", false, "", "group");
-    w.run_finished(exec::RunStatus::kFailed);
+    std::string error;
+    auto run = record::read_journal(path, &error);
+    REQUIRE(run);
+    CHECK(run->yes);
+    CHECK(run->reruns == std::vector<std::string>{"group"});
+    auto replay = run->replay();
+    // group/a finished before group but is inside it; migrate and check finished after it.
+    CHECK(replay.count("backup") == 1);
+    CHECK(replay.count("group/a") == 0);
+    CHECK(replay.count("group") == 0);
+    CHECK(replay.count("migrate") == 0);
+    CHECK(replay.count("check") == 0);
+
+    h.run_id = "r";
+    h.file = "f";
+    w.run_started(h);
+    exec::StepResult r;
+    r.exit_code = 0;
+    r.stdout_tail =
+        "a\xff"
+        "b\n";
+    r.output = expr::Value(expr::List{expr::Value("a\xff"
+                                                  "b"),
+                                      expr::Value(1.5)});
+    w.step_finished("bad", r);
   }
   std::string error;
   auto run = record::read_journal(path, &error);
+  INFO(error);
   REQUIRE(run);
-  CHECK(run->yes);
-  CHECK(run->reruns == std::vector<std::string>{"group"});
   auto replay = run->replay();
-  // group/a finished before group but is inside it; migrate and check finished after it.
-  CHECK(replay.count("backup") == 1);
-  CHECK(replay.count("group/a") == 0);
-  CHECK(replay.count("group") == 0);
-  CHECK(replay.count("migrate") == 0);
-  CHECK(replay.count("check") == 0);
+  REQUIRE(replay.count("bad") == 1);
+  const expr::List& out = replay["bad"].output.as_list();
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].as_string() ==
+        "a\xef\xbf\xbd"
+        "b");  // U+FFFD
+  CHECK(out[1].as_double() == 1.5);
   std::remove(path.c_str());
 }

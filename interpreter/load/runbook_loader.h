@@ -48,7 +48,7 @@ class StepLoader {
   std::vector<model::Step> load_steps(const yaml::Node& node, std::string_view what,
                                       Location fallback, int depth);
   // outputs: {NAME: EXPR} of a step or of a runbook.
-  std::vector<model::NamedExpr> load_outputs(const YAML::Node& n, Location at);
+  std::vector<model::NamedExpr> load_outputs(const yaml::Node& n, Location at);
 
  private:
   std::optional<model::Step> load_step(const yaml::Node& node, int depth);

@@ -1,11 +1,12 @@
 #pragma once
-// What the benchmarks share: running a program with its output thrown away and timing it, and
-// the median of repeated timings.
+// What the benchmarks share: running a program with its output thrown away and timing it (and
+// its peak memory), and the median of repeated timings.
+#include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,8 +18,13 @@ extern char** environ;
 
 namespace rb::bench {
 
+struct Measured {
+  double seconds = 0;
+  long max_rss_kib = 0;  // the peak resident memory of the process itself (getrusage)
+};
+
 // Runs argv (searched in PATH) with stdout and stderr on /dev/null; exits 2 if it fails.
-inline double run_seconds(std::vector<std::string> argv) {
+inline Measured run_measured(std::vector<std::string> argv) {
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -33,14 +39,24 @@ inline double run_seconds(std::vector<std::string> argv) {
     std::exit(2);
   }
   int status = 0;
-  waitpid(pid, &status, 0);
-  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  struct rusage usage {};
+  while (wait4(pid, &status, 0, &usage) < 0) {
+  }
+  Measured m;
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  m.max_rss_kib = usage.ru_maxrss;
   posix_spawn_file_actions_destroy(&fa);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::fprintf(stderr, "%s exited with %d\n", args[0], WEXITSTATUS(status));
+    std::string shown;
+    for (const std::string& a : argv) shown += (shown.empty() ? "" : " ") + a;
+    std::fprintf(stderr, "'%s' exited with %d\n", shown.c_str(), WEXITSTATUS(status));
     std::exit(2);
   }
-  return s;
+  return m;
+}
+
+inline double run_seconds(std::vector<std::string> argv) {
+  return run_measured(std::move(argv)).seconds;
 }
 
 inline double median(std::vector<double> v) {

@@ -19,7 +19,10 @@ if [ -z "${RUNBOOK_TEST_PG_URL:-}" ]; then
     echo "warning: no PostgreSQL server for the tests: e2e.postgresql is skipped"
   fi
 fi
-ctest --test-dir "$build" --output-on-failure -j2
+ctest --test-dir "$build" --output-on-failure -j2 -LE waits
+# The simulated-cluster scenarios mostly wait (real-time retry delays): 6 at a time costs little
+# CPU and halves the wall time.
+ctest --test-dir "$build" --output-on-failure -j6 -L waits
 # runbook test on every test file meant to pass (tests/runbook-test/fail, invalid and coverage
 # are checked by the e2e tests), and on the runbooks' own test files once they exist: those must
 # also reach >= 90% of each runbook's steps and guard outcomes.

@@ -90,13 +90,13 @@ class RunbookChecker {
     NameTree steps;
     steps.child_noun = "step";
     steps.hint = "refer to a step by its 'id:'";
+    step_fields_.child_noun = "step field";
+    step_fields_.hint =
+        "a step has status, exit_code, stdout, stderr, output, outputs, attempts, duration_ms";
+    for (const char* f : kStepFields) step_fields_.add(f, NameTree::open_tree());
     for_all_steps(rb_, [&](const model::Step& s) {
       if (s.id.empty()) return;
-      NameTree fields;
-      fields.child_noun = "step field";
-      fields.hint =
-          "a step has status, exit_code, stdout, stderr, output, outputs, attempts, duration_ms";
-      for (const char* f : kStepFields) fields.add(f, NameTree::open_tree());
+      NameTree fields = NameTree::layer_over(step_fields_);  // each step: its own outputs
       NameTree outputs;
       outputs.child_noun = "output";
       std::vector<const model::NamedExpr*> declared;
@@ -134,15 +134,15 @@ class RunbookChecker {
     inputs_tree_.hint = "required_if is checked before the run starts: it can use only inputs";
 
     header_tree_.child_noun = "name";
-    header_tree_.add("inputs", inputs);
+    header_tree_.add("inputs", std::move(inputs));
     header_tree_.add("env", NameTree::open_tree());
     header_tree_.add("run", run);
     header_tree_.add("runbook", runbook);
     header_tree_.hint = "expressions use inputs, vars, env, steps, run and runbook";
 
     steps_tree_ = header_tree_;
-    steps_tree_.add("vars", vars);
-    steps_tree_.add("steps", steps);
+    steps_tree_.add("vars", std::move(vars));
+    steps_tree_.add("steps", std::move(steps));
   }
 
   void check_runbook_level() {
@@ -170,7 +170,7 @@ class RunbookChecker {
   const NameTree& with_own_result(const NameTree& scope) {
     auto& slot = own_trees_[&scope];
     if (!slot) {
-      slot = std::make_unique<NameTree>(scope);
+      slot = std::make_unique<NameTree>(NameTree::layer_over(scope));
       slot->add("stdout");
       slot->add("stderr");
       slot->add("output", NameTree::open_tree());
@@ -182,7 +182,7 @@ class RunbookChecker {
   const NameTree& with_loop_var(const NameTree& outer, const std::string& var) {
     auto& slot = loop_trees_[{&outer, var}];
     if (!slot) {
-      slot = std::make_unique<NameTree>(outer);
+      slot = std::make_unique<NameTree>(NameTree::layer_over(outer));
       slot->add(var, NameTree::open_tree());
     }
     return *slot;
@@ -553,6 +553,7 @@ class RunbookChecker {
   Diagnostics& diags_;
   std::set<const model::Runbook*>& checked_;
   NameTree inputs_tree_;  // for required_if: only inputs
+  NameTree step_fields_;  // the fields every step has (each step's tree is a layer over it)
   NameTree header_tree_;  // for vars, env and concurrency: no steps yet
   NameTree steps_tree_;
   std::map<const NameTree*, std::unique_ptr<NameTree>> own_trees_;

@@ -86,17 +86,18 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
   std::FILE* f = is_stderr ? err_ : out_;
   bool& at_start = at_line_start_[is_stderr ? 1 : 0];
   std::string prefix = std::string(2 * depth_of(path), ' ') + "  | ";
-  std::string text;
-  text.reserve(chunk.size() + 16);
-  for (char c : chunk) {
+  // Line by line, not byte by byte: a gigabyte of output goes out at the speed of write().
+  while (!chunk.empty()) {
     if (at_start) {
-      text += prefix;
+      std::fwrite(prefix.data(), 1, prefix.size(), f);
       at_start = false;
     }
-    text += c;
-    if (c == '\n') at_start = true;
+    const size_t nl = chunk.find('\n');
+    const size_t n = nl == std::string_view::npos ? chunk.size() : nl + 1;
+    std::fwrite(chunk.data(), 1, n, f);
+    if (nl != std::string_view::npos) at_start = true;
+    chunk.remove_prefix(n);
   }
-  std::fwrite(text.data(), 1, text.size(), f);
   std::fflush(f);
 }
 

@@ -248,7 +248,9 @@ StepStatus Engine::run_list(Frame& f, const std::vector<model::Step>& steps,
 }
 
 void Engine::finish(Frame& f, const model::Step& step, const std::string& path, StepResult& r) {
-  r.acted = restores(step, r);
+  // A loop is never restored whole (its items are, and each records its own `acted`), so the
+  // loop's own record did not act: the journal syncs once per item that acted, not once more.
+  r.acted = !step.has_loop() && restores(step, r);
   // Inside a loop, steps.ID is the latest iteration's: a step in a looped group can read its
   // sibling's result from the same iteration.
   if (!step.id.empty()) f.ctx.set_step(step.id, r);

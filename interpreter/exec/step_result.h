@@ -30,8 +30,10 @@ struct StepResult {
   std::string hint;    // what to do about it (from an expression error); may be empty
   std::string reason;  // why it was skipped
   expr::Map vars_set;  // vars this step set (set:), restored on resume
-  // It changed something (a command not marked readonly), or a person answered its gate: a
-  // resumed run restores it, never runs it again. Recorded in the journal as `acted`.
+  // It succeeded and changed something (a command not marked readonly), a person answered its
+  // gate, or it slept: a resumed run restores it, never runs it again. Recorded in the journal
+  // as `acted`, and the journal is synced to disk when such a step finishes. A loop's own
+  // result never acted (only its items do: a loop is not restored whole).
   bool acted = false;
   // Resume only: the order in which it finished in the earlier attempts (0, 1, 2, ...).
   int64_t finished_seq = -1;

@@ -10,17 +10,11 @@
 
 namespace rb::exec {
 StreamForwarder::StreamForwarder(std::string path, RunObserver& observer,
-                                 const command::SecretMasker& masker, const std::string& log_path)
-    : path_(std::move(path)), observer_(observer), masker_(masker), log_path_(log_path) {
-  if (!log_path.empty()) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (fd >= 0) log_ = ::fdopen(fd, "a");
-    if (log_ == nullptr) {
-      log_failed("open");
-      if (fd >= 0) ::close(fd);
-    }
-  }
-}
+                                 const command::SecretMasker& masker, std::string log_path)
+    : path_(std::move(path)),
+      observer_(observer),
+      masker_(masker),
+      log_path_(std::move(log_path)) {}
 
 StreamForwarder::~StreamForwarder() {
   flush();
@@ -64,6 +58,17 @@ void StreamForwarder::flush() {
 void StreamForwarder::emit(bool is_stderr, std::string_view text) {
   if (text.empty()) return;
   observer_.step_output(path_, is_stderr, text);
+  // The log is created with the first byte of output: a silent step costs no file.
+  if (log_ == nullptr && !log_path_.empty()) {
+    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) log_ = ::fdopen(fd, "a");
+    if (log_ == nullptr) {
+      log_failed("open");
+      if (fd >= 0) ::close(fd);
+      log_path_.clear();  // tried once
+      return;
+    }
+  }
   if (log_ != nullptr && std::fwrite(text.data(), 1, text.size(), log_) != text.size()) {
     log_failed("write");
   }

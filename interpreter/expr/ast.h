@@ -2,6 +2,7 @@
 // The syntax tree of an expression. Every node knows where it is in the expression text: its own
 // token (the operator, the name, the member, the function) for errors about the node itself, and
 // its whole extent for errors about it as an operand.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,11 +49,12 @@ enum class BinaryOp {
 struct Node {
   NodeKind kind = NodeKind::kLiteral;
   // The node's own token in the expression text.
-  size_t offset = 0;
-  size_t length = 0;
+  // (32 bits: an expression is at most kMaxExpressionLength bytes, and a runbook holds many nodes.)
+  uint32_t offset = 0;
+  uint32_t length = 0;
   // The node's whole extent, operands included: [begin, end).
-  size_t begin = 0;
-  size_t end = 0;
+  uint32_t begin = 0;
+  uint32_t end = 0;
   // Levels of nodes from here down (a leaf is 1); bounded by kMaxDepth.
   int height = 1;
   bool parenthesized = false;  // written in ( ), so a < b in (a < b) < c is deliberate

@@ -1,5 +1,7 @@
 #include "expr/names.h"
 
+#include <set>
+
 #include "base/spelling.h"
 #include "expr/ast.h"
 #include "expr/functions.h"
@@ -12,7 +14,7 @@ constexpr size_t kMaxListed = 12;
 std::string listing(const NameTree& t) {
   std::string out;
   size_t n = 0;
-  for (const auto& [name, child] : t.children) {
+  for (const std::string& name : t.names()) {
     if (n++ == kMaxListed) {
       out += ", ...";
       break;
@@ -62,8 +64,7 @@ class NameChecker {
   const NameTree* step_down(const NameTree& t, const std::string& name, size_t offset,
                             size_t length) {
     if (t.open) return nullptr;
-    auto it = t.children.find(name);
-    if (it != t.children.end()) return &it->second;
+    if (const NameTree* child = t.find(name)) return child;
     report(t, name, offset, length);
     return nullptr;
   }
@@ -71,8 +72,7 @@ class NameChecker {
   void report(const NameTree& t, const std::string& name, size_t offset, size_t length) {
     clean_ = false;
     const bool root = &t == &roots_;
-    std::vector<std::string> known;
-    for (const auto& [k, child] : t.children) known.push_back(k);
+    const std::vector<std::string> known = t.names();
     std::string hint = subtraction_hint(t, name);
     if (hint.empty()) hint = did_you_mean(name, known);
     if (hint.empty() && root) {
@@ -82,9 +82,9 @@ class NameChecker {
         hint = "names here: " + listing(t);
       }
     }
-    if (hint.empty()) hint = t.hint;
-    if (hint.empty() && !known.empty()) hint = "known " + t.child_noun + "s: " + listing(t);
-    diags_.error(e_.origin().locate(offset), "unknown " + t.child_noun + " '" + name + "'", hint,
+    if (hint.empty()) hint = t.unknown_hint();
+    if (hint.empty() && !known.empty()) hint = "known " + t.noun() + "s: " + listing(t);
+    diags_.error(e_.origin().locate(offset), "unknown " + t.noun() + " '" + name + "'", hint,
                  static_cast<int>(length));
   }
 
@@ -93,7 +93,7 @@ class NameChecker {
     const size_t dash = name.find('-');
     if (dash == std::string::npos) return "";
     const std::string first = name.substr(0, dash);
-    if (!t.children.contains(first)) return "";
+    if (t.find(first) == nullptr) return "";
     return "to subtract, put spaces around '-': " + first + " - " + name.substr(dash + 1);
   }
 
@@ -104,6 +104,20 @@ class NameChecker {
 };
 
 }  // namespace
+
+std::vector<std::string> NameTree::names() const {
+  if (base == nullptr) {
+    std::vector<std::string> out;
+    out.reserve(children.size());
+    for (const auto& [name, child] : children) out.push_back(name);
+    return out;
+  }
+  std::set<std::string> all;
+  for (const NameTree* t = this; t != nullptr; t = t->base) {
+    for (const auto& [name, child] : t->children) all.insert(name);
+  }
+  return std::vector<std::string>(all.begin(), all.end());
+}
 
 bool check_names(const Expression& e, const NameTree& roots, Diagnostics& diags) {
   return NameChecker(e, roots, diags).run();

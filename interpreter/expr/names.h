@@ -3,6 +3,8 @@
 // (inputs.X declared, steps.ID existing with a real field, loop variables in scope).
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "base/diagnostic.h"
 #include "expr/expression.h"
@@ -18,6 +20,41 @@ struct NameTree {
   // What to tell the user when a child is unknown, e.g. "declare it under inputs:".
   std::string hint;
   std::map<std::string, NameTree, std::less<>> children;
+  // Where names that are not among `children` are looked up next: a scope derived from another
+  // (a step's own result, a loop variable) or the fields every step shares is a layer over it,
+  // never a copy, so checking stays linear in the number of steps. Must outlive this tree.
+  const NameTree* base = nullptr;
+
+  // The child called `name` here or in a base; nullptr when there is none.
+  const NameTree* find(std::string_view name) const {
+    for (const NameTree* t = this; t != nullptr; t = t->base) {
+      auto it = t->children.find(name);
+      if (it != t->children.end()) return &it->second;
+    }
+    return nullptr;
+  }
+  // Every child's name, this tree's and its bases', sorted, once each.
+  std::vector<std::string> names() const;
+  // A tree over `under` that adds children of its own; its noun and hint are `under`'s (not
+  // copied: a layer per step must stay small).
+  static NameTree layer_over(const NameTree& under) {
+    NameTree t;
+    t.open = under.open;
+    t.child_noun.clear();
+    t.base = &under;
+    return t;
+  }
+  // What the children are called, and the hint: this tree's, else its first base's that has one.
+  const std::string& noun() const {
+    const NameTree* t = this;
+    while (t->child_noun.empty() && t->base != nullptr) t = t->base;
+    return t->child_noun;
+  }
+  const std::string& unknown_hint() const {
+    const NameTree* t = this;
+    while (t->hint.empty() && t->base != nullptr) t = t->base;
+    return t->hint;
+  }
 
   NameTree& add(const std::string& name, NameTree child) {
     return children[name] = std::move(child);

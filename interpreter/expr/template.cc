@@ -69,6 +69,7 @@ Template parse_template(std::string_view text, const TextOrigin& origin, Diagnos
     i = close;
   }
   flush();
+  parts.shrink_to_fit();  // kept for the whole run, one per templated value: no spare capacity
   return Template(std::string(text), origin, std::move(parts));
 }
 

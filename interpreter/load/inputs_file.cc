@@ -1,6 +1,6 @@
 #include "load/inputs_file.h"
 
-#include <yaml-cpp/yaml.h>
+#include "load/yaml_tree.h"
 
 #include "base/file_read.h"
 #include "load/yaml_guard.h"
@@ -24,14 +24,16 @@ std::optional<expr::Map> read_inputs_file(const std::string& path, Diagnostics& 
   }
   auto file = std::make_shared<SourceFile>(path, std::move(*text));
   diags.retain(file);
-  if (!check_yaml_features(*file, "an inputs file", diags)) return std::nullopt;
-  YAML::Node root;
+  std::unique_ptr<yaml::Tree> tree;
   try {
-    root = YAML::Load(file->text());
+    tree = yaml::Tree::parse(*file, "an inputs file", diags);
   } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags, "");
     return std::nullopt;
   }
+  if (!tree) return std::nullopt;  // a refused feature, reported
+  const yaml::Node root = tree->root();
+
   YamlReader r(*file, diags);
   expr::Map out;
   if (root.IsNull()) return out;

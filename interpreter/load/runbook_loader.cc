@@ -127,16 +127,18 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   const Location top{file.get(), 1, 1};
   if (!check_text(*file, diags_)) return nullptr;
 
-  if (!check_yaml_features(*file, "a runbook", diags_)) return nullptr;
-  YAML::Node root;
+  std::unique_ptr<yaml::Tree> tree;
   try {
-    root = YAML::Load(file->text());
+    tree = yaml::Tree::parse(*file, "a runbook", diags_);
   } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags_,
                       "check the indentation and quoting around here; a value holding ': ' or "
                       "starting with '{', '[', '*', '&' or '!' needs quotes");
     return nullptr;
   }
+  if (!tree) return nullptr;  // a refused feature, reported
+  const yaml::Node root = tree->root();
+
   if (!root.IsDefined() || root.IsNull()) {
     diags_.error(top, "the file is empty",
                  "a runbook starts with 'runbook: 1', a name and a list of steps");
@@ -157,7 +159,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   rb->path = path;
   r.check_keys(root, kRunbookKeys, "the runbook");
 
-  const YAML::Node version = root["runbook"];
+  const yaml::Node version = root["runbook"];
   if (!version.IsDefined()) {
     diags_.error(top_key, "missing 'runbook: 1' (the format version)",
                  "add 'runbook: 1' as the first line");
@@ -172,7 +174,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
     }
   }
 
-  const YAML::Node name = root["name"];
+  const yaml::Node name = root["name"];
   if (!name.IsDefined()) {
     diags_.error(top_key, "missing 'name'", "add a name like 'name: mysql-k8s-rollback'");
   } else if (auto s = r.read_string(name, "'name'", top)) {
@@ -183,22 +185,22 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
                    r.width(name));
     }
   }
-  if (const YAML::Node d = root["description"]; d.IsDefined()) {
+  if (const yaml::Node d = root["description"]; d.IsDefined()) {
     if (auto s = r.read_string(d, "'description'", top)) rb->description = *s;
   }
-  if (const YAML::Node n = root["inputs"]; n.IsDefined() && !n.IsNull()) load_inputs(r, n, *rb);
-  if (const YAML::Node n = root["vars"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["inputs"]; n.IsDefined() && !n.IsNull()) load_inputs(r, n, *rb);
+  if (const yaml::Node n = root["vars"]; n.IsDefined() && !n.IsNull()) {
     rb->vars = load_named_templates(r, n, "'vars'", false, top);
   }
-  if (const YAML::Node n = root["env"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["env"]; n.IsDefined() && !n.IsNull()) {
     rb->env = load_named_templates(r, n, "'env'", true, top);
   }
-  if (const YAML::Node n = root["concurrency"]; n.IsDefined()) {
+  if (const yaml::Node n = root["concurrency"]; n.IsDefined()) {
     rb->concurrency = r.read_template(n, "'concurrency'", top);
   }
 
   StepLoader steps(*this, r, path);
-  const YAML::Node s = root["steps"];
+  const yaml::Node s = root["steps"];
   if (!s.IsDefined()) {
     diags_.error(top_key, "missing 'steps'", "a runbook needs at least one step under 'steps:'");
   } else {
@@ -207,19 +209,19 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
       diags_.error(r.at(s, top), "'steps' is empty", "a runbook needs at least one step");
     }
   }
-  if (const YAML::Node n = root["on_failure"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["on_failure"]; n.IsDefined() && !n.IsNull()) {
     rb->on_failure = steps.load_steps(n, "'on_failure'", top, 0);
   }
-  if (const YAML::Node n = root["finally"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["finally"]; n.IsDefined() && !n.IsNull()) {
     rb->finally_steps = steps.load_steps(n, "'finally'", top, 0);
   }
-  if (const YAML::Node n = root["outputs"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["outputs"]; n.IsDefined() && !n.IsNull()) {
     rb->outputs = steps.load_outputs(n, top);
   }
   return rb;
 }
 
-void RunbookLoader::load_inputs(YamlReader& r, const YAML::Node& node, model::Runbook& rb) {
+void RunbookLoader::load_inputs(YamlReader& r, const yaml::Node& node, model::Runbook& rb) {
   if (!r.expect_map(node, "'inputs'", {})) return;
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -245,7 +247,7 @@ void RunbookLoader::load_inputs(YamlReader& r, const YAML::Node& node, model::Ru
   }
 }
 
-void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML::Node& node,
+void RunbookLoader::load_input(YamlReader& r, const yaml::Node& key, const yaml::Node& node,
                                model::InputSpec& spec) {
   const std::string what = "input '" + spec.name + "'";
   if (node.IsNull()) return;  // `name:` alone: an optional string
@@ -255,7 +257,7 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
     return;
   }
   r.check_keys(node, kInputKeys, what);
-  if (const YAML::Node t = node["type"]; t.IsDefined()) {
+  if (const yaml::Node t = node["type"]; t.IsDefined()) {
     static const std::vector<std::string> kTypes = {"string", "integer", "number", "boolean",
                                                     "list"};
     if (auto s = r.read_string(t, "'type'", spec.location)) {
@@ -275,16 +277,16 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
       }
     }
   }
-  if (const YAML::Node n = node["required"]; n.IsDefined()) {
+  if (const yaml::Node n = node["required"]; n.IsDefined()) {
     spec.required = r.read_bool(n, "'required'", spec.location).value_or(false);
   }
-  if (const YAML::Node n = node["secret"]; n.IsDefined()) {
+  if (const yaml::Node n = node["secret"]; n.IsDefined()) {
     spec.secret = r.read_bool(n, "'secret'", spec.location).value_or(false);
   }
-  if (const YAML::Node n = node["description"]; n.IsDefined()) {
+  if (const yaml::Node n = node["description"]; n.IsDefined()) {
     spec.description = r.read_string(n, "'description'", spec.location).value_or("");
   }
-  if (const YAML::Node n = node["env"]; n.IsDefined()) {
+  if (const yaml::Node n = node["env"]; n.IsDefined()) {
     if (auto s = r.read_string(n, "'env'", spec.location)) {
       if (!is_identifier(*s, false)) {
         diags_.error(r.at(n), "invalid environment variable name '" + *s + "'",
@@ -295,7 +297,7 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
       }
     }
   }
-  if (const YAML::Node n = node["required_if"]; n.IsDefined()) {
+  if (const yaml::Node n = node["required_if"]; n.IsDefined()) {
     spec.required_if = r.read_guard(n, "'required_if'", spec.location);
     if (spec.required_if && spec.required) {
       diags_.error(r.at(n), what + " has both 'required: true' and 'required_if'",
@@ -303,7 +305,7 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
                    r.width(n));
     }
   }
-  if (const YAML::Node n = node["pattern"]; n.IsDefined()) {
+  if (const yaml::Node n = node["pattern"]; n.IsDefined()) {
     if (auto s = r.read_string(n, "'pattern'", spec.location)) {
       spec.pattern = model::Located<std::string>{*s, r.at(n)};
       std::string err;
@@ -316,10 +318,10 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
       }
     }
   }
-  if (const YAML::Node n = node["enum"]; n.IsDefined()) {
+  if (const yaml::Node n = node["enum"]; n.IsDefined()) {
     if (r.expect_list(n, "'enum'", spec.location)) {
       if (n.size() == 0) diags_.error(r.at(n), "'enum' is empty", "list the allowed values");
-      for (const YAML::Node& e : n) {
+      for (const yaml::Node& e : n) {
         std::string why;
         auto v = e.IsScalar() ? convert_input(spec.type == model::InputType::kList
                                                   ? model::InputType::kString
@@ -337,7 +339,7 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
       }
     }
   }
-  if (const YAML::Node n = node["default"]; n.IsDefined()) {
+  if (const yaml::Node n = node["default"]; n.IsDefined()) {
     std::string why;
     auto v = convert_input(spec.type, r.node_value(n), &why);
     if (!v) {
@@ -361,7 +363,7 @@ void RunbookLoader::load_input(YamlReader& r, const YAML::Node& key, const YAML:
 }
 
 std::vector<model::NamedTemplate> RunbookLoader::load_named_templates(YamlReader& r,
-                                                                      const YAML::Node& node,
+                                                                      const yaml::Node& node,
                                                                       std::string_view what,
                                                                       bool env_names,
                                                                       Location fallback) {

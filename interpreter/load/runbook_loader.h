@@ -1,8 +1,6 @@
 #pragma once
 // The loader's working state for one load: the include stack (to refuse include cycles) and a
 // cache so a file included twice is read once. Private to load/.
-#include <yaml-cpp/yaml.h>
-
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +9,7 @@
 #include "base/diagnostic.h"
 #include "load/model.h"
 #include "load/yaml_reader.h"
+#include "load/yaml_tree.h"
 
 namespace rb::load {
 
@@ -24,10 +23,10 @@ class RunbookLoader {
  private:
   friend class StepLoader;
 
-  void load_inputs(YamlReader& r, const YAML::Node& node, model::Runbook& rb);
-  void load_input(YamlReader& r, const YAML::Node& key, const YAML::Node& node,
+  void load_inputs(YamlReader& r, const yaml::Node& node, model::Runbook& rb);
+  void load_input(YamlReader& r, const yaml::Node& key, const yaml::Node& node,
                   model::InputSpec& spec);
-  std::vector<model::NamedTemplate> load_named_templates(YamlReader& r, const YAML::Node& node,
+  std::vector<model::NamedTemplate> load_named_templates(YamlReader& r, const yaml::Node& node,
                                                          std::string_view what, bool env_names,
                                                          Location fallback);
 
@@ -46,18 +45,18 @@ class StepLoader {
   StepLoader(RunbookLoader& loader, YamlReader& reader, const std::string& file_path)
       : loader_(loader), r_(reader), file_path_(file_path) {}
 
-  std::vector<model::Step> load_steps(const YAML::Node& node, std::string_view what,
+  std::vector<model::Step> load_steps(const yaml::Node& node, std::string_view what,
                                       Location fallback, int depth);
   // outputs: {NAME: EXPR} of a step or of a runbook.
-  std::vector<model::NamedExpr> load_outputs(const YAML::Node& n, Location at);
+  std::vector<model::NamedExpr> load_outputs(const yaml::Node& n, Location at);
 
  private:
-  std::optional<model::Step> load_step(const YAML::Node& node, int depth);
-  bool load_action(const YAML::Node& node, const std::string& key, const YAML::Node& value,
+  std::optional<model::Step> load_step(const yaml::Node& node, int depth);
+  bool load_action(const yaml::Node& node, const std::string& key, const yaml::Node& value,
                    model::Step& step, int depth);
-  std::optional<model::Command> load_command(const YAML::Node& run, const YAML::Node& exec,
-                                             const YAML::Node& shell, Location fallback);
-  void load_modifiers(const YAML::Node& node, model::Step& step, int depth);
+  std::optional<model::Command> load_command(const yaml::Node& run, const yaml::Node& exec,
+                                             const yaml::Node& shell, Location fallback);
+  void load_modifiers(const yaml::Node& node, model::Step& step, int depth);
 
   RunbookLoader& loader_;
   YamlReader& r_;

@@ -42,6 +42,14 @@ TextOrigin scalar_origin(const SourceFile& file, int line, int column, const std
     return TextOrigin(start);
   }
 
+  // So does a quoted scalar on one line without escapes (its text is the value, and the closing
+  // quote follows it): every escape makes the source longer than the value.
+  if ((single || dbl) && value.find('\n') == std::string::npos &&
+      p + 1 + value.size() < raw.size() && raw.compare(p + 1, value.size(), value) == 0 &&
+      raw[p + 1 + value.size()] == first) {
+    return TextOrigin(Location{&file, line, column + 1});
+  }
+
   std::vector<Location> where;
   where.reserve(value.size());
   auto loc_at = [&](size_t offset) {

@@ -14,7 +14,7 @@ const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "
 const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
 
 // A duration written as a template ("${{ inputs.timeout }}"): rendered when the step runs.
-bool templated(const YAML::Node& n) {
+bool templated(const yaml::Node& n) {
   return n.IsScalar() && n.Scalar().find("${{") != std::string::npos;
 }
 
@@ -38,7 +38,7 @@ const std::vector<std::string>& all_keys() {
 
 }  // namespace
 
-std::vector<model::Step> StepLoader::load_steps(const YAML::Node& node, std::string_view what,
+std::vector<model::Step> StepLoader::load_steps(const yaml::Node& node, std::string_view what,
                                                 Location fallback, int depth) {
   std::vector<model::Step> steps;
   if (!r_.expect_list(node, what, fallback)) return steps;
@@ -46,13 +46,14 @@ std::vector<model::Step> StepLoader::load_steps(const YAML::Node& node, std::str
     r_.diags().error(r_.at(node, fallback), "steps nested more than 32 groups deep");
     return steps;
   }
-  for (const YAML::Node& item : node) {
+  steps.reserve(node.size());  // a Step is large: no doubling copies of a long list
+  for (const yaml::Node& item : node) {
     if (auto step = load_step(item, depth)) steps.push_back(std::move(*step));
   }
   return steps;
 }
 
-std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int depth) {
+std::optional<model::Step> StepLoader::load_step(const yaml::Node& node, int depth) {
   Diagnostics& d = r_.diags();
   if (!node.IsMap()) {
     std::string hint = "a step is a mapping with one action, e.g. '- run: echo hello'";
@@ -92,7 +93,7 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
   }
   // Keys that belong to one action only.
   auto only_with = [&](const char* key, const char* action) {
-    const YAML::Node n = node[key];
+    const yaml::Node n = node[key];
     if (n.IsDefined() && step.action_name != action && !step.action_name.empty()) {
       d.error(r_.at(n, step.location).known() ? r_.at(node[key]) : step.location,
               std::string("'") + key + "' only goes with '" + action + "', not with '" +
@@ -112,9 +113,9 @@ std::optional<model::Step> StepLoader::load_step(const YAML::Node& node, int dep
   return step;
 }
 
-std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
-                                                       const YAML::Node& exec,
-                                                       const YAML::Node& shell, Location fallback) {
+std::optional<model::Command> StepLoader::load_command(const yaml::Node& run,
+                                                       const yaml::Node& exec,
+                                                       const yaml::Node& shell, Location fallback) {
   Diagnostics& d = r_.diags();
   if (run.IsDefined()) {
     model::ShellCommand c;
@@ -160,7 +161,7 @@ std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
     d.error(c.location, "'exec' is empty", "name the program to run: 'exec: [prog, args...]'");
     return std::nullopt;
   }
-  for (const YAML::Node& a : exec) {
+  for (const yaml::Node& a : exec) {
     if (auto t = r_.read_template(a, "an 'exec' argument", c.location)) {
       c.argv.push_back(std::move(*t));
     }
@@ -168,13 +169,12 @@ std::optional<model::Command> StepLoader::load_command(const YAML::Node& run,
   return c;
 }
 
-bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
-                             const YAML::Node& value, model::Step& step, int depth) {
+bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
+                             const yaml::Node& value, model::Step& step, int depth) {
   Diagnostics& d = r_.diags();
   const Location at = r_.at(value, step.action_location);
   if (key == "run" || key == "exec") {
-    auto c = load_command(key == "run" ? value : YAML::Node(YAML::NodeType::Undefined),
-                          key == "exec" ? value : YAML::Node(YAML::NodeType::Undefined),
+    auto c = load_command(key == "run" ? value : yaml::Node(), key == "exec" ? value : yaml::Node(),
                           node["shell"], step.action_location);
     if (!c) return false;
     step.action = model::CommandAction{std::move(*c)};
@@ -184,7 +184,7 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     if (!r_.expect_map(value, "'wait'", at)) return false;
     r_.check_keys(value, kWaitKeys, "'wait'");
     model::WaitAction w;
-    const YAML::Node run = value["run"], exec = value["exec"];
+    const yaml::Node run = value["run"], exec = value["exec"];
     if (run.IsDefined() == exec.IsDefined()) {
       d.error(at,
               run.IsDefined() ? "'wait' has both 'run' and 'exec'"
@@ -195,23 +195,23 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     auto c = load_command(run, exec, value["shell"], at);
     if (!c) return false;
     w.command = std::move(*c);
-    if (const YAML::Node u = value["until"]; u.IsDefined()) {
+    if (const yaml::Node u = value["until"]; u.IsDefined()) {
       w.until = r_.read_guard(u, "'until'", at);
     } else {
       d.error(at, "'wait' needs 'until': the condition it waits for",
               "e.g. until: contains(output, 'active')");
     }
-    if (const YAML::Node u = value["fail_if"]; u.IsDefined()) {
+    if (const yaml::Node u = value["fail_if"]; u.IsDefined()) {
       w.fail_if = r_.read_guard(u, "'fail_if'", at);
     }
-    if (const YAML::Node n = value["interval"]; n.IsDefined()) {
+    if (const yaml::Node n = value["interval"]; n.IsDefined()) {
       if (templated(n)) {
         w.interval_template = r_.read_template(n, "'interval'", at);
       } else if (auto v = r_.read_duration(n, "'interval'", at)) {
         w.interval = *v;
       }
     }
-    if (const YAML::Node n = value["timeout"]; n.IsDefined()) {
+    if (const yaml::Node n = value["timeout"]; n.IsDefined()) {
       if (templated(n)) {
         w.timeout_template = r_.read_template(n, "'timeout'", at);
       } else if (auto v = r_.read_duration(n, "'timeout'", at)) {
@@ -226,7 +226,7 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     if (!t) return false;
     if (key == "confirm") {
       model::ConfirmAction c{std::move(*t), false};
-      if (const YAML::Node n = node["explicit"]; n.IsDefined()) {
+      if (const yaml::Node n = node["explicit"]; n.IsDefined()) {
         c.explicit_approval = r_.read_bool(n, "'explicit'", at).value_or(false);
       }
       step.action = std::move(c);
@@ -239,13 +239,13 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     model::AssertAction a;
     if (value.IsSequence()) {
       if (value.size() == 0) d.error(at, "'assert' is empty", "list the conditions to check");
-      for (const YAML::Node& c : value) {
+      for (const yaml::Node& c : value) {
         if (auto e = r_.read_guard(c, "an 'assert' condition", at)) a.conditions.push_back(e);
       }
     } else if (auto e = r_.read_guard(value, "'assert'", at)) {
       a.conditions.push_back(e);
     }
-    if (const YAML::Node m = node["message"]; m.IsDefined()) {
+    if (const yaml::Node m = node["message"]; m.IsDefined()) {
       a.message = r_.read_template(m, "'message'", at);
     }
     step.action = std::move(a);
@@ -280,7 +280,7 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
     fs::path base = fs::path(file_path_).parent_path();
     inc.resolved_path =
         (fs::path(*p).is_absolute() ? fs::path(*p) : base / *p).lexically_normal().string();
-    if (const YAML::Node w = node["with"]; w.IsDefined() && !w.IsNull()) {
+    if (const yaml::Node w = node["with"]; w.IsDefined() && !w.IsNull()) {
       inc.with = loader_.load_named_templates(r_, w, "'with'", false, at);
     }
     inc.runbook = loader_.load_file(inc.resolved_path, at);
@@ -299,10 +299,10 @@ bool StepLoader::load_action(const YAML::Node& node, const std::string& key,
   return false;
 }
 
-void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int depth) {
+void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int depth) {
   Diagnostics& d = r_.diags();
   const Location at = step.location;
-  if (const YAML::Node n = node["id"]; n.IsDefined()) {
+  if (const yaml::Node n = node["id"]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'id'", at)) {
       step.id_location = r_.at(n, at);
       if (!valid_step_id(*s)) {
@@ -320,31 +320,31 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const YAML::Node n = node["name"]; n.IsDefined())
+  if (const yaml::Node n = node["name"]; n.IsDefined())
     step.name = r_.read_template(n, "'name'", at);
-  if (const YAML::Node n = node["description"]; n.IsDefined()) {
+  if (const yaml::Node n = node["description"]; n.IsDefined()) {
     step.description = r_.read_string(n, "'description'", at).value_or("");
   }
-  if (const YAML::Node n = node["if"]; n.IsDefined()) step.guard = r_.read_guard(n, "'if'", at);
-  if (const YAML::Node n = node["needs"]; n.IsDefined()) {
+  if (const yaml::Node n = node["if"]; n.IsDefined()) step.guard = r_.read_guard(n, "'if'", at);
+  if (const yaml::Node n = node["needs"]; n.IsDefined()) {
     step.needs_given = true;
-    auto add = [&](const YAML::Node& e) {
+    auto add = [&](const yaml::Node& e) {
       if (auto s = r_.read_string(e, "a 'needs' entry", at)) {
         step.needs.push_back({*s, r_.at(e, at)});
       }
     };
     if (n.IsSequence()) {
-      for (const YAML::Node& e : n) add(e);
+      for (const yaml::Node& e : n) add(e);
     } else if (n.IsScalar()) {
       add(n);
     } else {
       d.error(r_.at(n, at), "'needs' must be a list of step ids", "e.g. needs: [backup, drain]");
     }
   }
-  if (const YAML::Node n = node["for_each"]; n.IsDefined()) {
+  if (const yaml::Node n = node["for_each"]; n.IsDefined()) {
     if (n.IsSequence()) {
       std::vector<expr::Template> items;
-      for (const YAML::Node& e : n) {
+      for (const yaml::Node& e : n) {
         if (auto t = r_.read_template(e, "a 'for_each' item", at)) items.push_back(std::move(*t));
       }
       step.for_each_items = std::move(items);
@@ -352,7 +352,7 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       step.for_each = r_.read_guard(n, "'for_each'", at);
     }
   }
-  if (const YAML::Node n = node["as"]; n.IsDefined()) {
+  if (const yaml::Node n = node["as"]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'as'", at)) {
       Location l = r_.at(n, at);
       bool reserved = false;
@@ -370,12 +370,12 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const YAML::Node n = node["retry"]; n.IsDefined()) {
+  if (const yaml::Node n = node["retry"]; n.IsDefined()) {
     if (r_.expect_map(n, "'retry'", at)) {
       r_.check_keys(n, kRetryKeys, "'retry'");
       model::RetryPolicy p;
       p.location = r_.at(n, at);
-      if (const YAML::Node a = n["attempts"]; a.IsDefined()) {
+      if (const yaml::Node a = n["attempts"]; a.IsDefined()) {
         if (auto v = r_.read_int(a, "'attempts'", p.location)) {
           if (*v < 1 || *v > 10000) {
             d.error(r_.at(a), "'attempts' must be between 1 and 10000", "", r_.width(a));
@@ -386,14 +386,14 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       } else {
         d.error(p.location, "'retry' needs 'attempts'", "e.g. retry: { attempts: 3, delay: 5s }");
       }
-      if (const YAML::Node a = n["delay"]; a.IsDefined()) {
+      if (const yaml::Node a = n["delay"]; a.IsDefined()) {
         if (templated(a)) {
           p.delay_template = r_.read_template(a, "'delay'", p.location);
         } else if (auto v = r_.read_duration(a, "'delay'", p.location)) {
           p.delay = *v;
         }
       }
-      if (const YAML::Node a = n["backoff"]; a.IsDefined()) {
+      if (const yaml::Node a = n["backoff"]; a.IsDefined()) {
         if (auto v = r_.read_number(a, "'backoff'", p.location)) {
           if (*v < 1.0 || *v > 100.0) {
             d.error(r_.at(a), "'backoff' must be between 1 and 100",
@@ -403,12 +403,12 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
           }
         }
       }
-      if (const YAML::Node a = n["until"]; a.IsDefined())
+      if (const yaml::Node a = n["until"]; a.IsDefined())
         p.until = r_.read_guard(a, "'until'", p.location);
       step.retry = std::move(p);
     }
   }
-  if (const YAML::Node n = node["timeout"]; n.IsDefined() && templated(n)) {
+  if (const yaml::Node n = node["timeout"]; n.IsDefined() && templated(n)) {
     step.timeout_template = r_.read_template(n, "'timeout'", at);
   } else if (n.IsDefined()) {
     if (auto v = r_.read_duration(n, "'timeout'", at)) {
@@ -419,17 +419,17 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const YAML::Node n = node["continue_on_error"]; n.IsDefined()) {
+  if (const yaml::Node n = node["continue_on_error"]; n.IsDefined()) {
     step.continue_on_error = r_.read_bool(n, "'continue_on_error'", at).value_or(false);
   }
-  if (const YAML::Node n = node["readonly"]; n.IsDefined()) {
+  if (const yaml::Node n = node["readonly"]; n.IsDefined()) {
     step.readonly = r_.read_bool(n, "'readonly'", at).value_or(false);
   }
-  if (const YAML::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
     step.env = loader_.load_named_templates(r_, n, "'env'", true, at);
   }
-  if (const YAML::Node n = node["cwd"]; n.IsDefined()) step.cwd = r_.read_template(n, "'cwd'", at);
-  if (const YAML::Node n = node["capture"]; n.IsDefined()) {
+  if (const yaml::Node n = node["cwd"]; n.IsDefined()) step.cwd = r_.read_template(n, "'cwd'", at);
+  if (const yaml::Node n = node["capture"]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'capture'", at)) {
       step.capture_given = true;
       if (*s == "text") {
@@ -445,15 +445,15 @@ void StepLoader::load_modifiers(const YAML::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const YAML::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
     step.outputs = load_outputs(n, at);
   }
-  if (const YAML::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
     step.on_failure = load_steps(n, "'on_failure'", at, depth + 1);
   }
 }
 
-std::vector<model::NamedExpr> StepLoader::load_outputs(const YAML::Node& n, Location at) {
+std::vector<model::NamedExpr> StepLoader::load_outputs(const yaml::Node& n, Location at) {
   std::vector<model::NamedExpr> out;
   Diagnostics& d = r_.diags();
   if (!r_.expect_map(n, "'outputs'", at)) return out;

@@ -27,16 +27,16 @@ class TestLoader {
  public:
   TestLoader(YamlReader& r, Location top) : r_(r), top_(top) {}
 
-  std::vector<model::Mock> mocks(const YAML::Node& node, std::string_view what) {
+  std::vector<model::Mock> mocks(const yaml::Node& node, std::string_view what) {
     std::vector<model::Mock> out;
     if (!r_.expect_list(node, what, top_)) return out;
-    for (const YAML::Node& m : node) {
+    for (const yaml::Node& m : node) {
       if (auto mock = load_mock(m)) out.push_back(std::move(*mock));
     }
     return out;
   }
 
-  void scenario(const YAML::Node& node, std::set<std::string>& names,
+  void scenario(const yaml::Node& node, std::set<std::string>& names,
                 std::vector<model::Scenario>& out) {
     if (!r_.expect_map(node, "a scenario", top_)) return;
     r_.check_keys(node, kScenarioKeys, "a scenario");
@@ -44,7 +44,7 @@ class TestLoader {
     const Location here = r_.at(node, top_);
     sc.run.location = here;
     sc.name.location = here;
-    if (const YAML::Node n = node["name"]; !n.IsDefined()) {
+    if (const yaml::Node n = node["name"]; !n.IsDefined()) {
       r_.diags().error(here, "a scenario needs a 'name'",
                        "say what it checks, e.g. 'name: a failed refresh rolls back'");
     } else if (auto s = r_.read_string(n, "a scenario's 'name'", here)) {
@@ -57,10 +57,10 @@ class TestLoader {
                          r_.width(n));
       }
     }
-    if (const YAML::Node n = node["description"]; n.IsDefined()) {
+    if (const yaml::Node n = node["description"]; n.IsDefined()) {
       r_.read_string(n, "a scenario's 'description'", here);
     }
-    if (const YAML::Node n = node["inputs"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["inputs"]; n.IsDefined() && !n.IsNull()) {
       sc.inputs_location = r_.at(n, here);
       if (r_.expect_map(n, "'inputs'", here)) {
         for (auto it = n.begin(); it != n.end(); ++it) {
@@ -72,7 +72,7 @@ class TestLoader {
     } else {
       sc.inputs_location = here;
     }
-    if (const YAML::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
       if (r_.expect_map(n, "'env'", here)) {
         for (auto it = n.begin(); it != n.end(); ++it) {
           if (!r_.expect_scalar(it->first, "a variable name", here)) continue;
@@ -83,15 +83,15 @@ class TestLoader {
       }
     }
     stage(node, sc.run);
-    if (const YAML::Node n = node["resume"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["resume"]; n.IsDefined() && !n.IsNull()) {
       // One resume as a mapping, or several in order as a list.
-      std::vector<YAML::Node> items;
+      std::vector<yaml::Node> items;
       if (n.IsMap()) {
         items.push_back(n);
       } else if (r_.expect_list(n, "'resume'", here)) {
-        for (const YAML::Node& item : n) items.push_back(item);
+        for (const yaml::Node& item : n) items.push_back(item);
       }
-      for (const YAML::Node& item : items) {
+      for (const yaml::Node& item : items) {
         if (!r_.expect_map(item, "a resume", here)) continue;
         r_.check_keys(item, kResumeKeys, "a resume");
         model::TestStage st;
@@ -105,15 +105,15 @@ class TestLoader {
 
  private:
   // Where `key` is written in a mapping (the key, not its value).
-  Location key_at(const YAML::Node& map, const std::string& key, Location fallback) const {
+  Location key_at(const yaml::Node& map, const std::string& key, Location fallback) const {
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == key) return r_.at(it->first, fallback);
     }
     return fallback;
   }
 
-  void stage(const YAML::Node& node, model::TestStage& st) {
-    if (const YAML::Node n = node["approve"]; n.IsDefined() && !n.IsNull()) {
+  void stage(const yaml::Node& node, model::TestStage& st) {
+    if (const yaml::Node n = node["approve"]; n.IsDefined() && !n.IsNull()) {
       st.approve.location = r_.at(n, st.location);
       if (n.IsMap()) {
         for (auto it = n.begin(); it != n.end(); ++it) {
@@ -134,18 +134,18 @@ class TestLoader {
                          r_.width(n));
       }
     }
-    if (const YAML::Node n = node["mocks"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["mocks"]; n.IsDefined() && !n.IsNull()) {
       st.mocks = mocks(n, "'mocks'");
     }
-    if (const YAML::Node n = node["expect"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["expect"]; n.IsDefined() && !n.IsNull()) {
       expectations(n, st.expect, st.location);
     }
   }
 
-  std::optional<model::MockResult> result(const YAML::Node& node, Location fallback) {
+  std::optional<model::MockResult> result(const yaml::Node& node, Location fallback) {
     model::MockResult res;
     res.location = r_.at(node, fallback);
-    if (const YAML::Node n = node["exit_code"]; n.IsDefined()) {
+    if (const yaml::Node n = node["exit_code"]; n.IsDefined()) {
       if (auto v = r_.read_int(n, "'exit_code'", res.location)) {
         if (*v < 0 || *v > 255) {
           r_.diags().error(r_.at(n, res.location), "'exit_code' must be 0 to 255",
@@ -155,24 +155,24 @@ class TestLoader {
         }
       }
     }
-    if (const YAML::Node n = node["stdout"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["stdout"]; n.IsDefined() && !n.IsNull()) {
       if (auto s = r_.read_string(n, "'stdout'", res.location)) res.stdout_text = *s;
     }
-    if (const YAML::Node n = node["stderr"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["stderr"]; n.IsDefined() && !n.IsNull()) {
       if (auto s = r_.read_string(n, "'stderr'", res.location)) res.stderr_text = *s;
     }
-    if (const YAML::Node n = node["delay"]; n.IsDefined()) {
+    if (const yaml::Node n = node["delay"]; n.IsDefined()) {
       if (auto d = r_.read_duration(n, "'delay'", res.location)) res.delay = *d;
     }
     return res;
   }
 
-  std::optional<model::Mock> load_mock(const YAML::Node& node) {
+  std::optional<model::Mock> load_mock(const yaml::Node& node) {
     if (!r_.expect_map(node, "a mock", top_)) return std::nullopt;
     r_.check_keys(node, kMockKeys, "a mock");
     const Location here = r_.at(node, top_);
     model::Mock m;
-    const YAML::Node match = node["match"], regex = node["regex"];
+    const yaml::Node match = node["match"], regex = node["regex"];
     if (match.IsDefined() && regex.IsDefined()) {
       r_.diags().error(key_at(node, "regex", here), "a mock has both 'match' and 'regex'",
                        "keep one: 'match' is a glob on the whole command, 'regex' a regular "
@@ -184,7 +184,7 @@ class TestLoader {
                        "e.g. match: \"juju status *\"");
       return std::nullopt;
     }
-    const YAML::Node pattern = match.IsDefined() ? match : regex;
+    const yaml::Node pattern = match.IsDefined() ? match : regex;
     m.kind = match.IsDefined() ? model::Mock::Kind::kGlob : model::Mock::Kind::kRegex;
     auto text = r_.read_string(pattern, match.IsDefined() ? "'match'" : "'regex'", here);
     if (!text) return std::nullopt;
@@ -198,7 +198,7 @@ class TestLoader {
         return std::nullopt;
       }
     }
-    if (const YAML::Node n = node["times"]; n.IsDefined()) {
+    if (const yaml::Node n = node["times"]; n.IsDefined()) {
       if (auto v = r_.read_int(n, "'times'", here)) {
         if (*v < 1 || *v > kMaxTimes) {
           r_.diags().error(r_.at(n, here), "'times' must be 1 to " + std::to_string(kMaxTimes),
@@ -209,9 +209,9 @@ class TestLoader {
         }
       }
     }
-    if (const YAML::Node results = node["results"]; results.IsDefined()) {
+    if (const yaml::Node results = node["results"]; results.IsDefined()) {
       for (const char* key : {"stdout", "stderr", "exit_code", "delay"}) {
-        if (const YAML::Node n = node[key]; n.IsDefined()) {
+        if (const yaml::Node n = node[key]; n.IsDefined()) {
           r_.diags().error(key_at(node, key, here),
                            std::string("a mock has both 'results' and '") + key + "'",
                            std::string("put '") + key + "' into each of the results");
@@ -224,7 +224,7 @@ class TestLoader {
                          "give one result per call, e.g. - { exit_code: 1 }");
         return std::nullopt;
       }
-      for (const YAML::Node& item : results) {
+      for (const yaml::Node& item : results) {
         if (!r_.expect_map(item, "a result", here)) continue;
         r_.check_keys(item, kMockResultKeys, "a result");
         if (auto res = result(item, here)) m.results.push_back(std::move(*res));
@@ -236,13 +236,13 @@ class TestLoader {
     return m;
   }
 
-  std::optional<model::ExpectedList> list(const YAML::Node& node, std::string_view what,
+  std::optional<model::ExpectedList> list(const yaml::Node& node, std::string_view what,
                                           Location fallback) {
     model::ExpectedList l;
     l.location = r_.at(node, fallback);
     if (node.IsNull()) return l;
     if (!r_.expect_list(node, what, fallback)) return std::nullopt;
-    for (const YAML::Node& item : node) {
+    for (const yaml::Node& item : node) {
       if (auto s = r_.read_string(item, "an item of " + std::string(what), fallback)) {
         l.items.push_back({*s, r_.at(item, fallback)});
       }
@@ -250,7 +250,7 @@ class TestLoader {
     return l;
   }
 
-  std::vector<model::ExpectedValue> values(const YAML::Node& node, std::string_view what,
+  std::vector<model::ExpectedValue> values(const yaml::Node& node, std::string_view what,
                                            Location fallback) {
     std::vector<model::ExpectedValue> out;
     if (!r_.expect_map(node, what, fallback)) return out;
@@ -262,11 +262,11 @@ class TestLoader {
     return out;
   }
 
-  void expectations(const YAML::Node& node, model::Expectations& e, Location fallback) {
+  void expectations(const yaml::Node& node, model::Expectations& e, Location fallback) {
     if (!r_.expect_map(node, "'expect'", fallback)) return;
     r_.check_keys(node, kExpectKeys, "'expect'");
     const Location here = r_.at(node, fallback);
-    if (const YAML::Node n = node["status"]; n.IsDefined()) {
+    if (const yaml::Node n = node["status"]; n.IsDefined()) {
       if (auto s = r_.read_string(n, "'status'", here)) {
         bool known = false;
         for (const std::string& k : kStatuses) known = known || k == *s;
@@ -280,7 +280,7 @@ class TestLoader {
       }
     }
     auto take = [&](const char* key, std::optional<model::ExpectedList>& into) {
-      if (const YAML::Node n = node[key]; n.IsDefined()) {
+      if (const yaml::Node n = node[key]; n.IsDefined()) {
         into = list(n, "'" + std::string(key) + "'", here);
       }
     };
@@ -289,7 +289,7 @@ class TestLoader {
     take("failed", e.failed);
     take("commands", e.commands);
     take("not_commands", e.not_commands);
-    if (const YAML::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
       if (r_.expect_map(n, "'outputs'", here)) {
         for (auto it = n.begin(); it != n.end(); ++it) {
           if (!r_.expect_scalar(it->first, "a step id", here)) continue;
@@ -299,7 +299,7 @@ class TestLoader {
         }
       }
     }
-    if (const YAML::Node n = node["vars"]; n.IsDefined() && !n.IsNull()) {
+    if (const yaml::Node n = node["vars"]; n.IsDefined() && !n.IsNull()) {
       e.vars = values(n, "'vars'", here);
     }
   }
@@ -316,16 +316,18 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
   diags.retain(file);
   const Location top{file.get(), 1, 1};
   if (!check_text(*file, diags)) return nullptr;
-  if (!check_yaml_features(*file, "a test file", diags)) return nullptr;
-  YAML::Node root;
+  std::unique_ptr<yaml::Tree> tree;
   try {
-    root = YAML::Load(file->text());
+    tree = yaml::Tree::parse(*file, "a test file", diags);
   } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags,
                       "check the indentation and quoting around here; a value holding ': ' or "
                       "starting with '{', '[', '*', '&' or '!' needs quotes");
     return nullptr;
   }
+  if (!tree) return nullptr;  // a refused feature, reported
+  const yaml::Node root = tree->root();
+
   const std::string shape_hint = "a test file names its runbook and lists scenarios";
   if (!root.IsDefined() || root.IsNull()) {
     diags.error(top, "the file is empty", shape_hint);
@@ -344,7 +346,7 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
   tf->path = path;
   r.check_keys(root, kTestFileKeys, "the test file");
 
-  if (const YAML::Node n = root["runbook"]; !n.IsDefined()) {
+  if (const yaml::Node n = root["runbook"]; !n.IsDefined()) {
     diags.error(top_key, "missing 'runbook' (the runbook under test)",
                 "add e.g. 'runbook: ../runbooks/rollback.yaml', relative to this file");
   } else if (auto s = r.read_string(n, "'runbook'", top)) {
@@ -353,14 +355,14 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
     tf->runbook_path = (fs::path(path).parent_path() / *s).lexically_normal().string();
     if (s->empty()) diags.error(tf->runbook.location, "'runbook' is empty");
   }
-  if (const YAML::Node d = root["description"]; d.IsDefined()) {
+  if (const yaml::Node d = root["description"]; d.IsDefined()) {
     r.read_string(d, "'description'", top);
   }
   TestLoader loader(r, top);
-  if (const YAML::Node n = root["mocks"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node n = root["mocks"]; n.IsDefined() && !n.IsNull()) {
     tf->mocks = loader.mocks(n, "'mocks'");
   }
-  if (const YAML::Node n = root["scenarios"]; !n.IsDefined()) {
+  if (const yaml::Node n = root["scenarios"]; !n.IsDefined()) {
     diags.error(top_key, "missing 'scenarios'",
                 "list at least one scenario under 'scenarios:', each with a name");
   } else if (r.expect_list(n, "'scenarios'", top)) {
@@ -368,7 +370,7 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
       diags.error(r.at(n, top), "'scenarios' is empty", "a test file needs at least one scenario");
     }
     std::set<std::string> names;
-    for (const YAML::Node& item : n) loader.scenario(item, names, tf->scenarios);
+    for (const yaml::Node& item : n) loader.scenario(item, names, tf->scenarios);
   }
   return tf;
 }

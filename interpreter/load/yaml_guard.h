@@ -1,9 +1,10 @@
 #pragma once
-// The YAML features a runbook never needs, refused before a document is built: anchors and
-// aliases (an alias bomb expands a kilobyte into gigabytes), tags (`!!python/name:...`, `!shell`
-// are ignored by everything else, so they would be accepted silently), a second document or text
-// after `...`, and nesting deeper than any runbook has. Private to the loader.
-#include <yaml-cpp/yaml.h>
+// The YAML features a runbook never needs, refused while the document is parsed (yaml_tree.h):
+// anchors and aliases (an alias bomb expands a kilobyte into gigabytes), tags
+// (`!!python/name:...`, `!shell` are ignored by everything else, so they would be accepted
+// silently), a second document or text after `...`, and nesting deeper than any runbook has.
+// Private to the loader.
+#include <yaml-cpp/exceptions.h>
 
 #include <string_view>
 
@@ -14,11 +15,6 @@ namespace rb::load {
 
 // Deepest nesting of mappings and lists accepted.
 inline constexpr int kMaxYamlDepth = 64;
-
-// Streams the text's YAML events and reports the first refused feature, located. On a syntax
-// error it reports nothing and returns true, so that YAML::Load reports it as before.
-// `what` names the file for messages: "a runbook", "an inputs file".
-bool check_yaml_features(const SourceFile& file, std::string_view what, Diagnostics& diags);
 
 // A YAML::Exception as a plain, located message (yaml-cpp's depth limit says "bad file").
 void report_yaml_error(const SourceFile& file, const YAML::Exception& e, Diagnostics& diags,

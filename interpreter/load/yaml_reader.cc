@@ -10,14 +10,14 @@
 
 namespace rb::load {
 
-Location YamlReader::at(const YAML::Node& node, Location fallback) const {
+Location YamlReader::at(const yaml::Node& node, Location fallback) const {
   if (!node.IsDefined()) return fallback;
   YAML::Mark m = node.Mark();
   if (m.line < 0 || m.column < 0 || m.is_null()) return fallback;
   return Location{&file_, m.line + 1, m.column + 1};
 }
 
-int YamlReader::width(const YAML::Node& node) const {
+int YamlReader::width(const yaml::Node& node) const {
   if (!node.IsDefined() || !node.IsScalar()) return 1;
   const std::string& s = node.Scalar();
   if (s.find('\n') != std::string::npos) return 1;
@@ -25,39 +25,39 @@ int YamlReader::width(const YAML::Node& node) const {
   return std::max<int>(1, static_cast<int>(s.size()) + extra);
 }
 
-const char* YamlReader::kind(const YAML::Node& node) {
+const char* YamlReader::kind(const yaml::Node& node) {
   if (!node.IsDefined() || node.IsNull()) return "nothing";
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a list";
   return "a scalar";
 }
 
-bool YamlReader::expect_map(const YAML::Node& node, std::string_view what, Location fallback) {
+bool YamlReader::expect_map(const yaml::Node& node, std::string_view what, Location fallback) {
   if (node.IsMap()) return true;
   diags_.error(at(node, fallback),
                std::string(what) + " must be a mapping (key: value lines), not " + kind(node));
   return false;
 }
 
-bool YamlReader::expect_list(const YAML::Node& node, std::string_view what, Location fallback) {
+bool YamlReader::expect_list(const yaml::Node& node, std::string_view what, Location fallback) {
   if (node.IsSequence()) return true;
   diags_.error(at(node, fallback),
                std::string(what) + " must be a list (lines starting with '- '), not " + kind(node));
   return false;
 }
 
-bool YamlReader::expect_scalar(const YAML::Node& node, std::string_view what, Location fallback) {
+bool YamlReader::expect_scalar(const yaml::Node& node, std::string_view what, Location fallback) {
   if (node.IsScalar()) return true;
   diags_.error(at(node, fallback),
                std::string(what) + " must be a single value, not " + kind(node));
   return false;
 }
 
-void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string>& allowed,
+void YamlReader::check_keys(const yaml::Node& map, const std::vector<std::string>& allowed,
                             std::string_view context) {
   std::set<std::string> seen;
   for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key = it->first;  // a copy: it->first lives in a temporary proxy
+    const yaml::Node key = it->first;  // a copy: it->first lives in a temporary proxy
     if (!key.IsScalar()) {
       diags_.error(at(key),
                    "a key in " + std::string(context) + " must be a name, not " + kind(key));
@@ -80,13 +80,13 @@ void YamlReader::check_keys(const YAML::Node& map, const std::vector<std::string
   }
 }
 
-std::optional<std::string> YamlReader::read_string(const YAML::Node& node, std::string_view what,
+std::optional<std::string> YamlReader::read_string(const yaml::Node& node, std::string_view what,
                                                    Location fallback) {
   if (!expect_scalar(node, what, fallback)) return std::nullopt;
   return node.Scalar();
 }
 
-std::optional<bool> YamlReader::read_bool(const YAML::Node& node, std::string_view what,
+std::optional<bool> YamlReader::read_bool(const yaml::Node& node, std::string_view what,
                                           Location fallback) {
   if (node.IsScalar() && is_plain(node)) {
     const std::string& s = node.Scalar();
@@ -98,7 +98,7 @@ std::optional<bool> YamlReader::read_bool(const YAML::Node& node, std::string_vi
   return std::nullopt;
 }
 
-std::optional<long long> YamlReader::read_int(const YAML::Node& node, std::string_view what,
+std::optional<long long> YamlReader::read_int(const yaml::Node& node, std::string_view what,
                                               Location fallback) {
   expr::Value v = node.IsScalar() ? scalar_value(node) : expr::Value();
   if (v.is_int()) return v.as_int();
@@ -106,7 +106,7 @@ std::optional<long long> YamlReader::read_int(const YAML::Node& node, std::strin
   return std::nullopt;
 }
 
-std::optional<double> YamlReader::read_number(const YAML::Node& node, std::string_view what,
+std::optional<double> YamlReader::read_number(const yaml::Node& node, std::string_view what,
                                               Location fallback) {
   expr::Value v = node.IsScalar() ? scalar_value(node) : expr::Value();
   if (v.is_number()) return v.as_double();
@@ -114,7 +114,7 @@ std::optional<double> YamlReader::read_number(const YAML::Node& node, std::strin
   return std::nullopt;
 }
 
-std::optional<Duration> YamlReader::read_duration(const YAML::Node& node, std::string_view what,
+std::optional<Duration> YamlReader::read_duration(const yaml::Node& node, std::string_view what,
                                                   Location fallback) {
   if (!node.IsScalar()) {
     diags_.error(at(node, fallback),
@@ -133,13 +133,13 @@ std::optional<Duration> YamlReader::read_duration(const YAML::Node& node, std::s
   return std::nullopt;
 }
 
-TextOrigin YamlReader::origin_of(const YAML::Node& node) const {
+TextOrigin YamlReader::origin_of(const yaml::Node& node) const {
   Location l = at(node);
   if (!l.known()) return TextOrigin(l);
   return scalar_origin(file_, l.line, l.column, node.Scalar());
 }
 
-std::optional<expr::Template> YamlReader::read_template(const YAML::Node& node,
+std::optional<expr::Template> YamlReader::read_template(const yaml::Node& node,
                                                         std::string_view what, Location fallback) {
   if (!node.IsScalar()) {
     diags_.error(
@@ -150,7 +150,7 @@ std::optional<expr::Template> YamlReader::read_template(const YAML::Node& node,
   return expr::parse_template(node.Scalar(), origin_of(node), diags_);
 }
 
-expr::ExprPtr YamlReader::read_guard(const YAML::Node& node, std::string_view what,
+expr::ExprPtr YamlReader::read_guard(const yaml::Node& node, std::string_view what,
                                      Location fallback) {
   if (!node.IsScalar()) {
     std::string hint;
@@ -171,7 +171,7 @@ expr::ExprPtr YamlReader::read_guard(const YAML::Node& node, std::string_view wh
   return expr::parse_guard(node.Scalar(), origin_of(node), diags_);
 }
 
-expr::Value YamlReader::scalar_value(const YAML::Node& node) const {
+expr::Value YamlReader::scalar_value(const yaml::Node& node) const {
   if (!node.IsDefined() || node.IsNull()) return expr::Value();
   const std::string& s = node.Scalar();
   if (!is_plain(node)) return expr::Value(s);
@@ -210,11 +210,11 @@ expr::Value YamlReader::scalar_value(const YAML::Node& node) const {
   return expr::Value(s);
 }
 
-expr::Value YamlReader::node_value(const YAML::Node& node, int depth) const {
+expr::Value YamlReader::node_value(const yaml::Node& node, int depth) const {
   if (depth > 64) return expr::Value();
   if (node.IsSequence()) {
     expr::List list;
-    for (const YAML::Node& item : node) list.push_back(node_value(item, depth + 1));
+    for (const yaml::Node& item : node) list.push_back(node_value(item, depth + 1));
     return expr::Value(std::move(list));
   }
   if (node.IsMap()) {

@@ -19,8 +19,35 @@ std::string last_bytes(const std::string& s, size_t n) {
 
 }  // namespace
 
+// Built directly, not through a JSON text parsed back: a megabyte of output is not escaped and
+// parsed again, and a string that is not UTF-8 (command output) is kept, to be replaced where
+// the line is dumped, rather than making the parse fail and the record "<discarded>" (a line
+// that is not JSON, and a journal that cannot be read).
 nlohmann::json value_to_json(const expr::Value& v) {
-  return nlohmann::json::parse(v.to_json(), nullptr, false);
+  switch (v.type()) {
+    case expr::ValueType::kNull:
+      return nullptr;
+    case expr::ValueType::kBool:
+      return v.as_bool();
+    case expr::ValueType::kInt:
+      return v.as_int();
+    case expr::ValueType::kNumber:  // as the expression language writes it (2.0 stays a number)
+    case expr::ValueType::kUnknown:
+      return nlohmann::json::parse(v.to_json(), nullptr, false);
+    case expr::ValueType::kString:
+      return v.as_string();
+    case expr::ValueType::kList: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const expr::Value& e : v.as_list()) out.push_back(value_to_json(e));
+      return out;
+    }
+    case expr::ValueType::kMap: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const auto& [key, e] : v.as_map()) out[key] = value_to_json(e);
+      return out;
+    }
+  }
+  return nullptr;
 }
 
 expr::Value value_from_json(const nlohmann::json& j) {

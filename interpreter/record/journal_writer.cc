@@ -26,16 +26,17 @@ std::string summary(const nlohmann::json& e) {
 
 }  // namespace
 
-void JournalWriter::append(nlohmann::json event) {
+void JournalWriter::append(nlohmann::json event, Sync sync) {
   if (!error_.empty()) {  // after a failed write nothing more is written: no gaps
     unrecorded_.push_back(summary(event));
     return;
   }
+  std::string what = summary(event);
   try {
-    write_line(event);
+    write_line(std::move(event), sync);
   } catch (const StoreError& e) {
     lost_ = e.lost;
-    unrecorded_.push_back(summary(event));
+    unrecorded_.push_back(std::move(what));
     // One behaviour for every failed write or sync (a full disk, an I/O error): stop the run
     // as an interrupt does (the running command is stopped, nothing more runs); run_session
     // reports it and ends the run failed. A resume later continues from what was recorded.
@@ -48,11 +49,14 @@ void JournalWriter::append(nlohmann::json event) {
   }
 }
 
-void JournalWriter::write_line(nlohmann::json event) {
+void JournalWriter::write_line(nlohmann::json event, Sync sync) {
   nlohmann::json line = {{"event", event["event"]}, {"time", utc_now_iso8601()}};
-  line.update(event);
+  // Moved, not copied: a step's output can be a megabyte (six, JSON-escaped, when it is NULs).
+  for (auto it = event.begin(); it != event.end(); ++it) line[it.key()] = std::move(*it);
   // Invalid UTF-8 in command output is replaced rather than refused: a record is never lost.
-  storage_->append(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), true);
+  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  line = nullptr;
+  storage_->append(text, sync == Sync::kYes);
 }
 
 bool JournalWriter::finish_failed(const std::string& why, const char* status) {
@@ -60,7 +64,7 @@ bool JournalWriter::finish_failed(const std::string& why, const char* status) {
   // record is a whole line, or nothing.
   try {
     storage_->repair();
-    write_line({{"event", kRunFinished}, {"status", status}, {"error", why}});
+    write_line({{"event", kRunFinished}, {"status", status}, {"error", why}}, Sync::kYes);
     return true;
   } catch (const StoreError&) {
     return false;
@@ -80,7 +84,7 @@ void JournalWriter::run_started(const RunHeader& h) {
   if (!h.host.empty()) e["host"] = h.host;
   if (!h.plan_digest.empty()) e["plan_digest"] = h.plan_digest;
   if (h.yes) e["yes"] = true;
-  append(std::move(e));
+  append(std::move(e), Sync::kNo);  // durable with the first step that acts, or the run's end
 }
 
 void JournalWriter::run_resumed(const std::string& user, bool forced, const std::string& new_sha256,
@@ -88,22 +92,29 @@ void JournalWriter::run_resumed(const std::string& user, bool forced, const std:
   nlohmann::json e = {{"event", kRunResumed}, {"user", user}, {"forced", forced}};
   if (forced) e["sha256"] = new_sha256;
   if (!rerun.empty()) e["rerun"] = rerun;
-  append(std::move(e));
+  append(std::move(e), Sync::kNo);
 }
 
 void JournalWriter::step_started(const exec::StepStart& s) {
+  // Not synced: lost in a power loss, the step is simply not known to have started; a started
+  // step without its end runs again on resume either way.
   append(
-      {{"event", kStepStarted}, {"step", s.path}, {"attempt", s.attempt}, {"command", s.command}});
+      {{"event", kStepStarted}, {"step", s.path}, {"attempt", s.attempt}, {"command", s.command}},
+      Sync::kNo);
 }
 
 void JournalWriter::step_finished(const std::string& path, const exec::StepResult& r) {
   nlohmann::json e = {{"event", kStepFinished}, {"step", path}};
   put_step_result(e, r);
-  append(std::move(e));
+  // What resume restores (r.acted) is durable before the next step starts, and with it every
+  // record before it (the approval of a gate among them). A pure step (a set, an assert, a log,
+  // a readonly command, a wait, a skipped step, a failure) is not synced: resume would look at
+  // it again anyway, as it does at every observation made after the last step that acted.
+  append(std::move(e), r.acted ? Sync::kYes : Sync::kNo);
 }
 
 void JournalWriter::message(const std::string& path, const std::string& text) {
-  append({{"event", kLog}, {"step", path}, {"message", text}});
+  append({{"event", kLog}, {"step", path}, {"message", text}}, Sync::kNo);
 }
 
 void JournalWriter::approved(const exec::Approval& a) {
@@ -111,17 +122,18 @@ void JournalWriter::approved(const exec::Approval& a) {
           {"step", a.step},
           {"user", a.user},
           {"how", a.how},
-          {"reason", a.reason}});
+          {"reason", a.reason}},
+         Sync::kNo);  // durable with the gate's step_finished, before any step after it runs
 }
 
 void JournalWriter::run_finished(exec::RunStatus s) {
   // A write that failed elsewhere (a step log) stopped the run: it ends failed, and says why.
   const std::string failure = exec::write_failure();
   if (!failure.empty() && error_.empty()) {
-    append({{"event", kRunFinished}, {"status", "failed"}, {"error", failure}});
+    append({{"event", kRunFinished}, {"status", "failed"}, {"error", failure}}, Sync::kYes);
     return;
   }
-  append({{"event", kRunFinished}, {"status", exec::run_status_name(s)}});
+  append({{"event", kRunFinished}, {"status", exec::run_status_name(s)}}, Sync::kYes);
 }
 
 }  // namespace rb::record

@@ -1,7 +1,13 @@
 #pragma once
-// Record: appends one JSON object per event to STATE_DIR/runs/RUN_ID/journal.jsonl, written
-// whole with one write() and flushed to disk (fdatasync) before the run goes on, so a kill -9
-// at any point leaves a journal that `resume` can continue from.
+// Record: appends one JSON object per event to the run's journal (STATE_DIR/runs/RUN_ID/
+// journal.jsonl, or a database's rows), each written whole before the run goes on, so a kill -9
+// at any point leaves a journal that `resume` can continue from (the kernel keeps what was
+// written). Durability against a power loss, where only what was synced survives, is paid only
+// where it matters: a record is appended durable (fdatasync, a commit) when a step that acted
+// finishes (a command not marked readonly that succeeded, an answered gate, a sleep: what resume
+// restores), before the next step starts, and when the run ends. Everything else (step_started,
+// log, approved, a pure step's end) reaches stable storage with the next durable record: one
+// lost with it only makes a resumed run look again at what it had observed.
 #include <memory>
 #include <string>
 #include <vector>
@@ -64,8 +70,9 @@ class JournalWriter : public exec::RunObserver {
   const std::vector<std::string>& unrecorded() const { return unrecorded_; }
 
  private:
-  void append(nlohmann::json event);
-  void write_line(nlohmann::json event);
+  enum class Sync { kNo, kYes };
+  void append(nlohmann::json event, Sync sync);
+  void write_line(nlohmann::json event, Sync sync);
 
   std::unique_ptr<JournalStorage> storage_;
   std::string error_;

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
 #include "exec/interrupt.h"
 #include "exec/stream_forwarder.h"
 
@@ -44,4 +48,26 @@ TEST_CASE("a step log that cannot be written is a write failure: the run is stop
   CHECK(exec::interrupt_requested());
   exec::reset_interrupt();
   CHECK(exec::write_failure().empty());
+}
+
+TEST_CASE("a step's log file is created with its first byte of output, not before") {
+  const std::string log = std::string(RUNBOOK_BINARY_DIR) + "/forwarder-test.log";
+  std::remove(log.c_str());
+  command::SecretMasker masker;
+  Collect c;
+  {
+    exec::StreamForwarder silent("s", c, masker, log);
+    silent.on_output(command::Stream::kStdout, "");
+    silent.flush();
+  }
+  CHECK_FALSE(std::ifstream(log).good());  // a silent step leaves no file
+  {
+    exec::StreamForwarder talks("s", c, masker, log);
+    talks.on_output(command::Stream::kStderr, "hello\n");
+  }
+  std::ifstream in(log);
+  REQUIRE(in.good());
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "hello\n");
+  std::remove(log.c_str());
 }

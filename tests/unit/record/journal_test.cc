@@ -329,3 +329,38 @@ TEST_CASE("every journal fixture (real journals, the journal fuzzer's seeds) rea
   CHECK(resumed->status == "succeeded");
   CHECK(resumed->resumes == 1);
 }
+
+TEST_CASE(
+    "output that is not UTF-8 is recorded readable, replaced, not as a line that is not JSON") {
+  std::string path = temp_path("utf8.jsonl");
+  std::remove(path.c_str());
+  {
+    record::JournalWriter w(path);
+    record::RunHeader h;
+    h.run_id = "r";
+    h.file = "f";
+    w.run_started(h);
+    exec::StepResult r;
+    r.exit_code = 0;
+    r.stdout_tail =
+        "a\xff"
+        "b\n";
+    r.output = expr::Value(expr::List{expr::Value("a\xff"
+                                                  "b"),
+                                      expr::Value(1.5)});
+    w.step_finished("bad", r);
+  }
+  std::string error;
+  auto run = record::read_journal(path, &error);
+  INFO(error);
+  REQUIRE(run);
+  auto replay = run->replay();
+  REQUIRE(replay.count("bad") == 1);
+  const expr::List& out = replay["bad"].output.as_list();
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].as_string() ==
+        "a\xef\xbf\xbd"
+        "b");  // U+FFFD
+  CHECK(out[1].as_double() == 1.5);
+  std::remove(path.c_str());
+}

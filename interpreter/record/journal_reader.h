@@ -23,6 +23,11 @@ struct StepRecord {
   std::string started_at, finished_at;
 };
 
+// An approval as recorded: who, how, why, and when (the `approved` event's time).
+struct ApprovalRecord : exec::Approval {
+  std::string at;
+};
+
 struct RunRecord {
   std::string run_id;
   std::string runbook;
@@ -40,7 +45,7 @@ struct RunRecord {
   // else the last run_finished status.
   std::string status = "running";
   std::vector<StepRecord> steps;  // in the order they first started or finished
-  std::vector<exec::Approval> approvals;
+  std::vector<ApprovalRecord> approvals;
   std::vector<std::string> paused_at;  // steps whose latest record is `paused`
   int resumes = 0;
   size_t skipped_lines = 0;  // a torn last line (0 or 1)

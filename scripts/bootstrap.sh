@@ -2,7 +2,8 @@
 # Installs what runbook needs from Debian's packages and builds it into build/.
 # Usage: scripts/bootstrap.sh [extra cmake args...]
 # libgraphviz-dev draws the run report's graph; man-db and groff-base let the install test read
-# a man page; chromium (with a font) loads the report in the browser test.
+# a man page and zsh run the zsh completion; chromium (with a font) loads the report in the
+# browser test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ packages=(build-essential cmake ninja-build ccache pkg-config git
           nlohmann-json3-dev libre2-dev libssl-dev python3 python3-jsonschema python3-yaml
           graphviz libgraphviz-dev cmark-gfm clang
           libpq-dev libpq5 postgresql postgresql-client
-          man-db groff-base chromium fonts-dejavu-core)
+          man-db groff-base zsh chromium fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

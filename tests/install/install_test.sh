@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs runbook into a temporary prefix and uses it as a user would: the installed binary,
 # a man page through man(1), the bash completion in a real bash (commands, flags, a run id and an
-# -i input name), the zsh completion's syntax where zsh is installed, and the schemas.
+# -i input name), the zsh completion in a real zsh, and the schemas.
 # Usage: tests/install/install_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -78,8 +78,28 @@ expect "an input name" "flaky=" "$out"
 out=$(complete_in_bash run r)
 expect "a runbook file" rb.yaml "$out"
 
-# zsh: at least the completion file parses (zsh is not installed by bootstrap).
+# zsh: the completion function runs in a real zsh, with compadd and _files stubbed to print what
+# they are given (the completion system itself needs a terminal).
+complete_in_zsh() {  # WORD... (the last is the word being completed)
+  PATH="$prefix/bin:$PATH" zsh -f -c '
+    compadd() { [[ $1 == -S ]] && shift 2; [[ $1 == -- ]] && shift; print -l -- "$@"; }
+    _files() { print -- "_files $*"; }
+    fpath=("$1" $fpath); autoload -Uz _runbook; shift
+    words=(runbook "$@"); CURRENT=${#words}
+    _runbook' _ "$prefix/share/zsh/site-functions" "$@"
+}
 if command -v zsh >/dev/null; then
   zsh -n "$prefix/share/zsh/site-functions/_runbook" || fail "zsh completion does not parse"
+  out=$(complete_in_zsh re)
+  [ "$out" = resume ] || fail "zsh completion of 're': '$out'"
+  out=$(complete_in_zsh status "")
+  grep -qxF "$run_id" <<<"$out" || fail "zsh completion of a run id: '$out'"
+  out=$(complete_in_zsh run rb.yaml -i r)
+  grep -qxF "reset=" <<<"$out" || fail "zsh completion of an input name: '$out'"
+  out=$(complete_in_zsh run "")
+  grep -qF "_files -g *.(yaml|yml)" <<<"$out" || fail "zsh completion of a runbook file: '$out'"
+  shells="bash and zsh"
+else
+  shells="bash (zsh is not installed: its completion was not run)"
 fi
-echo "install test: installed into a temporary prefix; binary, $pages man pages, bash completion ok"
+echo "install test: installed into a temporary prefix; binary, $pages man pages, completion in $shells ok"

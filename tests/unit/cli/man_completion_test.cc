@@ -3,6 +3,7 @@
 // the inputs of the runbook on the command line.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -94,7 +95,8 @@ TEST_CASE("completion: commands, flags, choices") {
 
 TEST_CASE("completion: -i NAME= from the runbook on the line, run ids from the state folder") {
   App a;
-  const std::string dir = std::filesystem::temp_directory_path() / "rb-complete-test";
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("rb-complete-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir + "/state/runs/20261123-212500000-abcd");
   std::filesystem::create_directories(dir + "/state/runs/20261124-080000000-beef");

@@ -1,10 +1,14 @@
 // runbook: a declarative runbook interpreter. This file only wires the subcommands together.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/completion.h"
 #include "cli/console_style.h"
+#include "cli/man_page.h"
 #include "cli/tool_log.h"
 #include "cli/usage_error.h"
 
@@ -65,7 +69,8 @@ int main(int argc, char** argv) {
       "  runbook plan runbooks/mysql-k8s-rollback.yaml -i revision=88\n"
       "  runbook run examples/local-rollback.yaml -i reset=true\n"
       "  runbook status\n"
-      "runbook COMMAND --help describes a command.");
+      "runbook COMMAND --help describes a command.\n\n" +
+      std::string(rb::cli::kExitCodesHelp));
   int exit_code = rb::cli::kExitOk;
   rb::cli::add_validate_command(app, &exit_code);
   rb::cli::add_plan_command(app, &exit_code);
@@ -75,6 +80,21 @@ int main(int argc, char** argv) {
   rb::cli::add_status_command(app, &exit_code);
   rb::cli::add_history_command(app, &exit_code);
   rb::cli::add_test_command(app, &exit_code);
+  // Hidden helpers for the build and the shells, read from the app above: `__man DIR` writes
+  // the man pages, `__complete WORD... CURRENT` prints completions (see cli/completion.h).
+  if (argc >= 2 && std::string_view(argv[1]) == "__man") {
+    if (argc != 3) {
+      std::fprintf(stderr, "usage: runbook __man DIR\n");
+      return rb::cli::kExitUsage;
+    }
+    return rb::cli::write_man_pages(app, argv[2], RUNBOOK_VERSION);
+  }
+  if (argc >= 2 && std::string_view(argv[1]) == "__complete") {
+    std::vector<std::string> words(argv + 2, argv + argc);
+    if (words.empty()) words.push_back("");
+    for (const std::string& c : rb::cli::complete(app, words)) std::printf("%s\n", c.c_str());
+    return rb::cli::kExitOk;
+  }
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];

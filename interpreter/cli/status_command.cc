@@ -1,16 +1,27 @@
-// runbook status [RUN_ID] [--json] [--format text|json|markdown|junit|jsonl]
+// runbook status [RUN_ID] [--json] [--format text|json|markdown|junit|jsonl|html] [-o FILE]
 // runbook history
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "base/duration.h"
 #include "cli/commands.h"
+#include "cli/load_and_check.h"
 #include "cli/run_report.h"
 #include "cli/run_setup.h"
 #include "cli/run_store.h"
 #include "cli/tool_log.h"
+#include "record/file_digest.h"
 #include "record/journal_reader.h"
+#include "report/html_report.h"
+
+#ifndef RUNBOOK_VERSION
+#define RUNBOOK_VERSION "0.0.0"
+#endif
 
 namespace rb::cli {
 namespace {
@@ -20,7 +31,37 @@ struct StatusOptions {
   bool json = false;
   std::string format = "text";
   std::string state_dir;
+  std::string output;  // -o FILE: write there instead of stdout
 };
+
+// The HTML report: the run's journal, and the runbook file for its graph when it can still be
+// read (with a note when it changed since the run).
+std::string status_html(const record::RunRecord& run) {
+  report::ReportInput in;
+  in.run = &run;
+  in.generator = std::string("runbook ") + RUNBOOK_VERSION;
+  CheckedRunbook checked;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(run.file, ec)) {
+    in.graph_note = "The runbook file '" + run.file +
+                    "' cannot be found (moved or deleted since the run?), so there is no graph.";
+  } else {
+    checked = load_and_check(run.file);
+    if (!checked.ok()) {
+      in.graph_note = "The runbook file '" + run.file + "' no longer loads cleanly (run `runbook " +
+                      "validate " + run.file + "`), so there is no graph.";
+    } else {
+      in.runbook = checked.runbook.get();
+      auto digest = record::sha256_of_file(run.file);
+      if (!run.sha256.empty() && digest && *digest != run.sha256) {
+        in.graph_note =
+            "The runbook file changed since this run: the graph is of the file as it "
+            "is now.";
+      }
+    }
+  }
+  return report::run_report_html(in);
+}
 
 int run_status(const StatusOptions& o) {
   auto store = open_store(o.state_dir);
@@ -47,8 +88,20 @@ int run_status(const StatusOptions& o) {
     out = status_markdown(*run);
   } else if (format == "junit") {
     out = status_junit(*run);
+  } else if (format == "html") {
+    out = status_html(*run);
   } else {
     out = status_text(*run);
+  }
+  if (!o.output.empty()) {
+    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
+    file.write(out.data(), static_cast<std::streamsize>(out.size()));
+    file.close();
+    if (!file) {
+      spdlog::error("cannot write '{}': {}", o.output, std::strerror(errno));
+      return kExitUsage;
+    }
+    return kExitOk;
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -145,16 +198,20 @@ void add_status_command(CLI::App& app, int* exit_code) {
       "Show a recorded run (default: the latest): each step's status, attempts, duration and "
       "exit code, what a step did before a resume ran it again, approvals, and where a paused "
       "run waits. --format markdown for a pull request or an audit, junit for CI (one testcase "
-      "per step).");
+      "per step), html for a self-contained page with the step graph, a timeline, the "
+      "approvals and each step's output.");
   cmd->add_option("run_id", o->run_id, "The run (default: the latest)")->option_text("RUN_ID");
   cmd->footer(
       "Examples:\n"
       "  runbook status\n"
-      "  runbook status 20261123-212501123-3f9a --format markdown");
+      "  runbook status 20261123-212501123-3f9a --format markdown\n"
+      "  runbook status --format html -o report.html");
   cmd->add_flag("--json", o->json, "Print JSON (same as --format json)");
   cmd->add_option("--format", o->format,
-                  "text, json, markdown, junit, or jsonl (the journal's records as stored)")
-      ->check(CLI::IsMember({"text", "json", "markdown", "junit", "jsonl"}));
+                  "text, json, markdown, junit, jsonl (the journal's records as stored) or html")
+      ->check(CLI::IsMember({"text", "json", "markdown", "junit", "jsonl", "html"}));
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of standard output")
+      ->option_text("FILE");
   add_state_dir_option(*cmd, o->state_dir);
   cmd->callback([o, exit_code] { *exit_code = run_status(*o); });
 }

@@ -1,5 +1,7 @@
 #include "plan/graph.h"
 
+#include <cctype>
+
 #include "check/step_graph.h"
 
 namespace rb::plan {
@@ -214,6 +216,7 @@ const char* status_colour(const std::string& status) {
   if (status == "skipped") return "#eeeeee";
   if (status == "paused") return "#fff9c4";
   if (status == "interrupted") return "#ffe0b2";
+  if (status == "unfinished") return "#cfd8dc";
   return "";
 }
 
@@ -230,6 +233,16 @@ void dot_node(const GraphNode& n, const NodeStatus& status, std::string& out,
              "\", fillcolor=\"" + colour + "\"";
     }
     out += ", tooltip=\"" + dot_text(n.path + ": " + it->second) + "\"";
+  }
+  if (!status.empty() && !n.path.empty()) {
+    // A run report: each step's node carries its outcome as a class (SVG output), so a page
+    // can style or find it ("notrun": the run never got there).
+    auto it = status.find(n.path);
+    std::string name = it == status.end() ? "notrun" : it->second;
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    out += ", class=\"rb-step rb-" + name + "\"";
   }
   out += "];\n";
 }

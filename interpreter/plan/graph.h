@@ -46,6 +46,8 @@ Graph build_graph(const model::Runbook& rb);
 using NodeStatus = std::map<std::string, std::string>;
 
 std::string graph_mermaid(const Graph& g);
+// With a status (a run report), each step's node is filled with its outcome's colour and has the
+// class "rb-step rb-STATUS" ("rb-notrun" for a step the run never reached).
 std::string graph_dot(const Graph& g, const NodeStatus& status = {});
 
 }  // namespace rb::plan

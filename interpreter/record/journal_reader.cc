@@ -192,8 +192,13 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
         s.finished = true;
         s.finished_at = time;
       } else if (event == kApproved) {
-        run.approvals.push_back(exec::Approval{need_string(e, "step"), e.value("user", ""),
-                                               e.value("reason", ""), e.value("how", "")});
+        ApprovalRecord a;
+        a.step = need_string(e, "step");
+        a.user = e.value("user", "");
+        a.reason = e.value("reason", "");
+        a.how = e.value("how", "");
+        a.at = time;
+        run.approvals.push_back(std::move(a));
       } else if (event == kRunFinished) {
         run.status = need_string(e, "status");
         run.finished_at = time;

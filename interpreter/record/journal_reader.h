@@ -26,6 +26,11 @@ struct StepRecord {
   std::vector<exec::StepResult> earlier;
 };
 
+// An approval as recorded: who, how, why, and when (the `approved` event's time).
+struct ApprovalRecord : exec::Approval {
+  std::string at;
+};
+
 struct RunRecord {
   std::string run_id;
   std::string runbook;
@@ -43,7 +48,7 @@ struct RunRecord {
   // else the last run_finished status.
   std::string status = "running";
   std::vector<StepRecord> steps;  // in the order they first started or finished
-  std::vector<exec::Approval> approvals;
+  std::vector<ApprovalRecord> approvals;
   std::vector<std::string> paused_at;  // steps whose latest record is `paused`
   int resumes = 0;
   // Time spent running, summed over the first run and each resume (from its start to its

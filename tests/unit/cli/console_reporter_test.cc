@@ -147,7 +147,8 @@ TEST_CASE("a capture: json step's output is held back unless verbose, shown if i
   bad.error = "stdout is not JSON";
   bad.stdout_tail = "{\"broken\": ";
   r.step_finished("status", bad);
-  CHECK(Captured::read(c.err).find("last output of status:\n{\"broken\": ") != std::string::npos);
+  CHECK(Captured::read(c.err).find("last output of status:\n  | {\"broken\": ") !=
+        std::string::npos);
 }
 
 TEST_CASE("a wait's progress line shows the step's name and elapsed of its timeout") {

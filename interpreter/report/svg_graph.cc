@@ -56,8 +56,16 @@ std::optional<std::string> dot_to_svg(const std::string& dot, std::string* error
     return std::nullopt;
   };
 
-  std::unique_ptr<GVC_t, int (*)(GVC_t*)> gvc(gvContext(), gvFreeContext);
-  if (!gvc) return fail("graphviz could not start");
+  // One graphviz context for the process, never freed: graphviz 2.42's text layout (the pango
+  // plugin) keeps a pointer to the last font name it measured, which gvFreeContext frees, so a
+  // second context would read freed memory (AddressSanitizer found it). Reports are drawn once
+  // per command; tests draw many.
+  static GVC_t* const context = gvContext();
+  if (context == nullptr) return fail("graphviz could not start");
+  struct Borrowed {
+    GVC_t* p;
+    GVC_t* get() const { return p; }
+  } gvc{context};
   std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> graph(agmemread(dot.c_str()), agclose);
   if (!graph) return fail("graphviz could not read the step graph");
   if (gvLayout(gvc.get(), graph.get(), "dot") != 0) {

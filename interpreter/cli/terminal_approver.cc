@@ -1,6 +1,5 @@
 #include "cli/terminal_approver.h"
 
-#include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -8,18 +7,6 @@
 #include <cstdlib>
 
 namespace rb::cli {
-
-std::string current_user() {
-  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
-  if (const passwd* pw = getpwuid(geteuid()); pw != nullptr) return pw->pw_name;
-  return "uid " + std::to_string(geteuid());
-}
-
-std::string host_name() {
-  char buf[256] = {0};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
 
 exec::ApprovalAnswer TerminalApprover::ask(const std::string& step_path,
                                            const std::string& message) {

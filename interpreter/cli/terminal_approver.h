@@ -3,6 +3,7 @@
 // gives no answer, and the run pauses.
 #include <string>
 
+#include "base/identity.h"
 #include "exec/approver.h"
 
 namespace rb::cli {
@@ -12,9 +13,7 @@ class TerminalApprover : public exec::Approver {
   exec::ApprovalAnswer ask(const std::string& step_path, const std::string& message) override;
 };
 
-// The user running runbook ($USER, else the login name of the uid).
-std::string current_user();
-// The machine's name (gethostname), recorded with each run.
-std::string host_name();
+using ::rb::current_user;  // base/identity.h
+using ::rb::host_name;
 
 }  // namespace rb::cli

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "base/identity.h"
 #include "base/sha256.h"
 #include "record/pq.h"
 #include "record/state_store.h"
@@ -72,17 +73,6 @@ a AS (
 SELECT count(*) FROM e
 )sql";
 
-std::string hostname() {
-  char buf[256] = {0};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "";
-  return buf;
-}
-
-std::string username() {
-  const char* u = std::getenv("USER");
-  return u != nullptr ? u : "";
-}
-
 // The advisory lock id of a key: 63 bits of its sha256 (a collision would only make two
 // different keys exclude each other).
 std::string lock_id(const std::string& key) {
@@ -113,7 +103,7 @@ class PgLock : public StoreLock {
 class PgStore : public StateStore {
  public:
   PgStore(std::string url, std::unique_ptr<pq::Connection> conn)
-      : url_(std::move(url)), conn_(std::move(conn)), host_(hostname()), user_(username()) {}
+      : url_(std::move(url)), conn_(std::move(conn)), host_(host_name()), user_(current_user()) {}
 
   // Creates the tables on first use, or checks their version; under a transaction-level
   // advisory lock, so two first runs at once do not both create them.

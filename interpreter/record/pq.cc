@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <mutex>
+#include <utility>
 
 namespace rb::record::pq {
 namespace {
@@ -212,26 +213,34 @@ std::string percent_decoded(const std::string& s) {
   return out;
 }
 
-}  // namespace
-
-std::vector<std::string> passwords_in(const std::string& url) {
-  std::vector<std::string> out;
-  auto keep = [&](const std::string& p) {
-    if (p.empty()) return;
-    out.push_back(p);
-    if (std::string d = percent_decoded(p); d != p) out.push_back(d);
-  };
+// Where the passwords of a URL or conninfo string are: user:PASSWORD@ and each
+// password=PASSWORD (as {start, length}, in order; a length may be 0).
+std::vector<std::pair<size_t, size_t>> password_spans(const std::string& url) {
+  std::vector<std::pair<size_t, size_t>> spans;
   if (size_t scheme = url.find("://"); scheme != std::string::npos) {
     size_t auth_end = url.find_first_of("/?", scheme + 3);
     size_t at = url.rfind('@', auth_end == std::string::npos ? url.size() : auth_end);
     if (at != std::string::npos && at > scheme) {
       size_t colon = url.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) keep(url.substr(colon + 1, at - colon - 1));
+      if (colon != std::string::npos && colon < at) spans.emplace_back(colon + 1, at - colon - 1);
     }
   }
   for (size_t p = url.find("password="); p != std::string::npos; p = url.find("password=", p + 1)) {
     size_t end = url.find_first_of("& ", p);
-    keep(url.substr(p + 9, (end == std::string::npos ? url.size() : end) - p - 9));
+    spans.emplace_back(p + 9, (end == std::string::npos ? url.size() : end) - p - 9);
+  }
+  return spans;
+}
+
+}  // namespace
+
+std::vector<std::string> passwords_in(const std::string& url) {
+  std::vector<std::string> out;
+  for (const auto& [start, length] : password_spans(url)) {
+    if (length == 0) continue;
+    std::string p = url.substr(start, length);
+    out.push_back(p);
+    if (std::string d = percent_decoded(p); d != p) out.push_back(d);
   }
   return out;
 }
@@ -240,20 +249,9 @@ std::string redact(const std::string& url) {
   // postgresql://user:secret@host/db -> postgresql://user:****@host/db; password=... in a
   // conninfo string -> password=****; query parameters too.
   std::string out = url;
-  size_t scheme = out.find("://");
-  if (scheme != std::string::npos) {
-    size_t auth_end = out.find_first_of("/?", scheme + 3);
-    size_t at = out.rfind('@', auth_end == std::string::npos ? out.size() : auth_end);
-    if (at != std::string::npos && at > scheme) {
-      size_t colon = out.find(':', scheme + 3);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "****");
-    }
-  }
-  for (size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
-    size_t end = out.find_first_of("& ", p);
-    if (end == std::string::npos) end = out.size();
-    out.replace(p + 9, end - p - 9, "****");
-  }
+  auto spans = password_spans(url);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it)
+    out.replace(it->first, it->second, "****");
   return out;
 }
 

@@ -26,10 +26,6 @@ std::string journal_of(const Sandbox& s, const std::string& id) {
   return s.journal(id);
 }
 
-size_t lines_of(const std::string& text) {
-  return std::count(text.begin(), text.end(), '\n');
-}
-
 // Every line parses as JSON with "event" and "time"; returns the events.
 std::vector<nlohmann::json> events_of(const std::string& journal) {
   std::vector<nlohmann::json> out;
@@ -44,11 +40,6 @@ std::vector<nlohmann::json> events_of(const std::string& journal) {
     out.push_back(j);
   }
   return out;
-}
-
-void kill_group_of(const std::string& pid_file) {
-  std::string text = read_file(pid_file);
-  if (!text.empty()) kill(-std::stoi(text), SIGKILL);
 }
 
 }  // namespace
@@ -71,7 +62,7 @@ TEST_CASE("a failed run, fixed and resumed, does not re-run finished steps and r
   auto resumed = s.runbook({"resume", id, "-i", "token=tok-SECRET-1"});
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(lines_of(s.file("probe.count")) == 1);
+  CHECK(line_count(s.file("probe.count")) == 1);
   CHECK(s.file("finish") == "42 42 tok-SECRET-1\n");
   CHECK(resumed.out.find("done probe") != std::string::npos);
 
@@ -115,9 +106,9 @@ TEST_CASE("kill -9 in the middle of a step, then resume: each finished step runs
   auto resumed = s.runbook({"resume"});
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(lines_of(s.file("one")) == 1);
-  CHECK(lines_of(s.file("two")) == 2);  // started once before the kill, then again
-  CHECK(lines_of(s.file("three")) == 1);
+  CHECK(line_count(s.file("one")) == 1);
+  CHECK(line_count(s.file("two")) == 2);  // started once before the kill, then again
+  CHECK(line_count(s.file("three")) == 1);
   events_of(journal_of(s, runs_of(s)[0]));
   // status keeps the attempt the kill cut short
   auto after = nlohmann::json::parse(s.runbook({"status", "--json"}).out);
@@ -164,7 +155,7 @@ TEST_CASE("a damaged middle line of a journal is reported, resume refuses, histo
   auto resumed = s.runbook({"resume", damaged});
   CHECK(resumed.exit_code == 2);
   CHECK(resumed.err.find(path + ":2: 'step' is missing or not a string") != std::string::npos);
-  CHECK(lines_of(s.file("probe.count")) == 2);  // nothing ran again
+  CHECK(line_count(s.file("probe.count")) == 2);  // nothing ran again
 
   auto status = s.runbook({"status", damaged});
   CHECK(status.exit_code == 2);
@@ -183,7 +174,7 @@ TEST_CASE("a damaged middle line of a journal is reported, resume refuses, histo
   resumed = s.runbook({"resume", damaged});
   CHECK(resumed.exit_code == 2);
   CHECK(resumed.err.find(path + ":2: a line is not JSON") != std::string::npos);
-  CHECK(lines_of(s.file("probe.count")) == 2);
+  CHECK(line_count(s.file("probe.count")) == 2);
 }
 
 TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and completes",
@@ -200,7 +191,7 @@ TEST_CASE("a confirm pauses (exit 3); resume --approve records who and why and c
   auto approved = s.runbook({"resume", "--approve", "--reason", "backup verified"});
   CHECK(approved.exit_code == 0);
   CHECK(fs::exists(s.out + "/after"));
-  CHECK(lines_of(s.file("before")) == 0);  // touched once, empty file
+  CHECK(line_count(s.file("before")) == 0);  // touched once, empty file
   auto events = events_of(journal_of(s, runs_of(s)[0]));
   auto approval = std::find_if(events.begin(), events.end(),
                                [](const nlohmann::json& e) { return e["event"] == "approved"; });

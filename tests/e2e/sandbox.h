@@ -6,6 +6,9 @@
 // scripts/pg-test-server.sh) the records go to a fresh database instead, dropped afterwards, so
 // the same tests check both state backends. Tests read records through the CLI
 // (`runs()`, `journal()`), which works on both.
+#include <signal.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -31,6 +34,18 @@ inline std::string database_url(const std::string& db) {
 inline CliResult psql(const std::string& url, const std::string& sql) {
   return run_program(
       {"/usr/bin/psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", url, "-c", sql});
+}
+
+// How many lines a file's text holds (steps append a line each time they run).
+inline size_t line_count(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// Kills the process group whose id a step wrote to `pid_file` (an orphaned step, as an
+// operator would clean up after a kill -9 of runbook).
+inline void kill_group_of(const std::string& pid_file) {
+  std::string text = read_file(pid_file);
+  if (!text.empty()) ::kill(-std::stoi(text), SIGKILL);
 }
 
 // Sets "K=V" in the options' environment, replacing an earlier K.

@@ -18,10 +18,6 @@ using namespace rb::e2e;
 
 namespace {
 
-size_t lines_of(const std::string& text) {
-  return std::count(text.begin(), text.end(), '\n');
-}
-
 std::string hostname() {
   char buf[256] = {0};
   gethostname(buf, sizeof buf - 1);
@@ -46,11 +42,6 @@ void check_events_whole(const Sandbox& s) {
   CHECK(sql(s,
             "SELECT count(*) FILTER (WHERE seq <> rn) FROM (SELECT seq, row_number() OVER "
             "(PARTITION BY run_id ORDER BY seq) AS rn FROM runbook_events) x") == "0");
-}
-
-void kill_group_of(const std::string& pid_file) {
-  std::string text = read_file(pid_file);
-  if (!text.empty()) kill(-std::stoi(text), SIGKILL);
 }
 
 }  // namespace
@@ -144,9 +135,9 @@ TEST_CASE("the server restarted mid-run: the run rides through, each record stor
   CliResult r = run.wait();
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK(lines_of(s.file("one")) == 1);
-  CHECK(lines_of(s.file("two")) == 1);
-  CHECK(lines_of(s.file("three")) == 1);
+  CHECK(line_count(s.file("one")) == 1);
+  CHECK(line_count(s.file("two")) == 1);
+  CHECK(line_count(s.file("three")) == 1);
   CHECK(sql(s, "SELECT count(*) FROM runbook_events WHERE event = 'step_finished'") == "3");
   check_events_whole(s);
 }
@@ -176,9 +167,9 @@ TEST_CASE(
   CliResult resumed = s.runbook({"resume"});
   INFO(resumed.out << resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(lines_of(s.file("one")) == 1);
-  CHECK(lines_of(s.file("two")) == 2);  // its end was never recorded, so it ran again
-  CHECK(lines_of(s.file("three")) == 1);
+  CHECK(line_count(s.file("one")) == 1);
+  CHECK(line_count(s.file("two")) == 2);  // its end was never recorded, so it ran again
+  CHECK(line_count(s.file("three")) == 1);
   check_events_whole(s);
 }
 

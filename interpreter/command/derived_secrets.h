@@ -22,6 +22,8 @@ class DerivedSecrets {
   bool reads_secret(const expr::Expression& e) const;
   // A var is being set from `t`: when it reads a secret, the var is one too.
   void note_var(const std::string& name, const expr::Template& t);
+  // What another copy noted (the frame of a parallel loop item).
+  void merge(const DerivedSecrets& other) { vars_.insert(other.vars_.begin(), other.vars_.end()); }
 
   // Evaluates each expression (of `t`) that reads a secret and adds to `masker` each string it
   // yields that the masker does not already cover, of 4 bytes or more and not a literal of the

@@ -70,4 +70,10 @@ bool rerun_covers(const std::string& rerun, int64_t rerun_seq, const std::string
   return seq >= rerun_seq;
 }
 
+bool is_handler_path(const std::string& path) {
+  return path.rfind("on_failure/", 0) == 0 || path.rfind("finally/", 0) == 0 ||
+         path.find("/on_failure/") != std::string::npos ||
+         path.find("/finally/") != std::string::npos;
+}
+
 }  // namespace rb::exec

@@ -49,4 +49,10 @@ struct StepResult {
 bool rerun_covers(const std::string& rerun, int64_t rerun_seq, const std::string& path,
                   int64_t seq);
 
+// A step of an on_failure or finally list (of the runbook, a step or an included runbook).
+// Handlers run on a resumed run as on a first one: a handler's result from an attempt that ended
+// (run_finished) is not restored; one from an attempt killed before its end is, like any step's,
+// so a `finally` that acted does not run twice.
+bool is_handler_path(const std::string& path);
+
 }  // namespace rb::exec

@@ -21,7 +21,7 @@ const StepRecord* RunRecord::find(const std::string& path) const {
 std::map<std::string, exec::StepResult> RunRecord::replay() const {
   std::map<std::string, exec::StepResult> out;
   for (const StepRecord& s : steps) {
-    if (s.finished && s.result.ok()) out[s.path] = s.result;
+    if (s.finished && s.result.ok() && !s.handler_done) out[s.path] = s.result;
   }
   return out;
 }
@@ -190,6 +190,7 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
         s.result = step_result_from(e);
         s.result.finished_seq = finished_count++;
         s.finished = true;
+        s.handler_done = false;
         s.finished_at = time;
       } else if (event == kApproved) {
         ApprovalRecord a;
@@ -202,6 +203,9 @@ std::optional<RunRecord> parse_journal(const std::string& journal, const std::st
       } else if (event == kRunFinished) {
         run.status = need_string(e, "status");
         run.finished_at = time;
+        for (StepRecord& s : run.steps) {
+          if (s.finished && exec::is_handler_path(s.path)) s.handler_done = true;
+        }
         close_segment(time_ms);
       } else if (event != kLog) {
         throw BadLine{"unknown event '" + event + "'"};

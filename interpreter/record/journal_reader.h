@@ -18,8 +18,11 @@ struct StepRecord {
   std::string path;
   exec::StepResult result;
   bool finished = false;  // false: started and never finished (killed, or running now)
-  int attempt = 0;        // the last attempt started
-  std::string command;    // as rendered, masked
+  // A handler (on_failure/finally) whose attempt of the run ended after it (run_finished): a
+  // resume runs it again rather than restoring it (exec::is_handler_path).
+  bool handler_done = false;
+  int attempt = 0;      // the last attempt started
+  std::string command;  // as rendered, masked
   std::string started_at, finished_at;
   // What earlier step_finished records of this step said: the failed (or paused) outcome
   // before a resume ran it again, or a readonly step looked at again. Oldest first.
@@ -58,7 +61,8 @@ struct RunRecord {
   size_t skipped_lines = 0;  // a torn last line (0 or 1)
 
   const StepRecord* find(const std::string& path) const;
-  // Finished steps that succeeded or were skipped: what a resume restores.
+  // Finished steps that succeeded or were skipped: what a resume restores (not handlers whose
+  // attempt ended: they run again).
   std::map<std::string, exec::StepResult> replay() const;
 };
 

@@ -5,6 +5,7 @@
 #include "expr/evaluate.h"
 #include "load/input_values.h"
 #include "testing/scripted_approver.h"
+#include "testing/simulated_clock.h"
 
 namespace rb::testing {
 namespace {
@@ -78,7 +79,7 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
   }
 
   SimulatedClock clock;
-  MockRunner runner(clock, masker);
+  MockRunner runner(masker);
   std::map<std::string, exec::StepResult> replay;
   int64_t finished_seq = 0;  // the order steps finished in, across stages, as the journal keeps it
   std::vector<std::string> paused_at;
@@ -140,6 +141,10 @@ ScenarioReport run_scenario(const model::Runbook& rb, const model::TestFile& tf,
       } else {
         replay.erase(path);
       }
+    }
+    // The stage's run ended (run_finished): its handlers run again on the next resume.
+    for (auto it = replay.begin(); it != replay.end();) {
+      it = exec::is_handler_path(it->first) ? replay.erase(it) : std::next(it);
     }
     if (runner.exhausted()) {
       report.failures.push_back(Failure{

@@ -1,6 +1,7 @@
 #pragma once
 // The clock of `runbook test`: time moves only when the engine sleeps (retry delays, wait
-// intervals, `sleep:`) or a mocked command takes a `delay`, so a 30-minute wait takes no real
+// intervals, `sleep:`) or a mocked command takes a `delay` (the engine moves it by the
+// command's reported `elapsed`), so a 30-minute wait takes no real
 // time and a scenario's timing is the same on every machine.
 #include "exec/clock.h"
 
@@ -13,7 +14,8 @@ class SimulatedClock : public exec::Clock {
     advance(d);
     return true;
   }
-  void advance(Duration d) {
+  bool simulated() const override { return true; }
+  void advance(Duration d) override {
     if (d > Duration(0)) elapsed_ += d;
   }
   // Simulated time since the scenario began.

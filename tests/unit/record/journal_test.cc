@@ -92,6 +92,30 @@ std::string write_journal(const std::string& name, const std::string& text) {
 
 }  // namespace
 
+TEST_CASE("handlers of an attempt that ended run again; those of a killed attempt are restored") {
+  auto step = [](const std::string& path) {
+    return R"({"event":"step_finished","time":"t","step":")" + path +
+           R"(","status":"succeeded","acted":true})" + "\n";
+  };
+  const std::string ended = std::string(kStart) + "\n" + step("a") + step("finally/#1") +
+                            R"({"event":"run_finished","time":"t","status":"failed"})" + "\n";
+  std::string path = write_journal("handlers-ended.jsonl", ended);
+  std::string error;
+  auto run = record::read_journal(path, &error);
+  REQUIRE(run);
+  CHECK(run->replay().count("a") == 1);
+  CHECK(run->replay().count("finally/#1") == 0);  // its attempt ended: it runs again
+
+  // A resume that ran the finally again and was killed before its run_finished.
+  path = write_journal(
+      "handlers-killed.jsonl",
+      ended + R"({"event":"run_resumed","time":"t","run_id":"r2"})" + "\n" + step("finally/#1"));
+  run = record::read_journal(path, &error);
+  REQUIRE(run);
+  CHECK(run->replay().count("finally/#1") == 1);  // acted, not yet ended: restored
+  std::remove(path.c_str());
+}
+
 TEST_CASE("a torn last line is skipped, not fatal") {
   std::string path = write_journal(
       "torn.jsonl", std::string(kStart) + "\n" +

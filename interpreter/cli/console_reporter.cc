@@ -60,10 +60,20 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
   std::lock_guard<std::mutex> lock(mu_);
   running_path_ = s.path;
   running_since_ = last_activity_ = std::chrono::steady_clock::now();
+  // The step's group, loop or include is no longer a leaf: something runs inside it.
+  for (size_t i = 0; i < s.path.size(); ++i) {
+    if (s.path[i] == '/' || s.path[i] == '[') leaves_.erase(s.path.substr(0, i));
+  }
+  leaves_.insert(s.path);
+  last_started_ = s.path;
   if (o_.verbosity == Verbosity::kQuiet) return;
   // A wait's polls and a capture: json step's JSON are held back unless --verbose (shown if the
   // step fails).
-  muted_path_ = (s.poll || s.hold_output) && o_.verbosity != Verbosity::kVerbose ? s.path : "";
+  if ((s.poll || s.hold_output) && o_.verbosity != Verbosity::kVerbose) {
+    muted_.insert(s.path);
+  } else {
+    muted_.erase(s.path);
+  }
   if (s.attempt > 1 && o_.verbosity != Verbosity::kVerbose) return;
   std::string indent(2 * depth_of(s.path), ' ');
   std::string text = indent + paint(kBold, "> " + s.path);
@@ -81,11 +91,20 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
 void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::string_view chunk) {
   std::lock_guard<std::mutex> lock(mu_);
   last_activity_ = std::chrono::steady_clock::now();
-  if (o_.verbosity == Verbosity::kQuiet || path == muted_path_) return;
+  if (o_.verbosity == Verbosity::kQuiet || muted_.count(path)) return;
   end_progress_line();
   std::FILE* f = is_stderr ? err_ : out_;
   bool& at_start = at_line_start_[is_stderr ? 1 : 0];
-  std::string prefix = std::string(2 * depth_of(path), ' ') + "  | ";
+  std::string& open_path = open_line_path_[is_stderr ? 1 : 0];
+  if (!at_start && open_path != path) {
+    // Another step's unfinished line: ended here, never continued with this step's bytes.
+    std::fputc('\n', f);
+    at_start = true;
+  }
+  open_path = path;
+  const bool labelled = leaves_.size() > 1 || path != last_started_;
+  std::string prefix =
+      std::string(2 * depth_of(path), ' ') + (labelled ? "  " + path + " | " : "  | ");
   // Line by line, not byte by byte: a gigabyte of output goes out at the speed of write().
   while (!chunk.empty()) {
     if (at_start) {
@@ -104,12 +123,12 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
 void ConsoleReporter::step_finished(const std::string& path, const exec::StepResult& r) {
   std::lock_guard<std::mutex> lock(mu_);
   if (path == running_path_) running_path_.clear();
-  const bool was_muted = path == muted_path_;
-  if (was_muted) muted_path_.clear();
-  for (bool& b : at_line_start_) {
-    if (!b) {
-      std::fputc('\n', out_);
-      b = true;
+  leaves_.erase(path);
+  const bool was_muted = muted_.erase(path) > 0;
+  for (int k = 0; k < 2; ++k) {
+    if (!at_line_start_[k] && open_line_path_[k] == path) {
+      std::fputc('\n', k == 0 ? out_ : err_);
+      at_line_start_[k] = true;
     }
   }
   std::string indent(2 * depth_of(path), ' ');

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -54,8 +55,15 @@ class ConsoleReporter : public exec::RunObserver {
   std::chrono::steady_clock::time_point start_;
   bool progress_line_open_ = false;
   bool at_line_start_[2] = {true, true};
+  std::string open_line_path_[2];  // whose unfinished line each stream holds
   std::string last_wait_path_;
-  std::string muted_path_;  // a wait polling: its output is held back unless --verbose
+  // Waits polling, capture: json steps: their output is held back unless --verbose.
+  std::set<std::string> muted_;
+  // The steps running now with nothing running inside them. When more than one runs (parallel
+  // branches, fan-out items), or a line comes from another step than the last one shown, each
+  // output line is labelled with its step's path.
+  std::set<std::string> leaves_;
+  std::string last_started_;
   // The step running now, for tick(): since when, and when it last showed a sign of life.
   std::string running_path_;
   std::chrono::steady_clock::time_point running_since_, last_activity_;

@@ -30,6 +30,11 @@ const char* capture_name(Capture c) {
   return "text";
 }
 
+long long FailureBudget::allowed(size_t items) const {
+  if (!percent) return count;
+  return static_cast<long long>(items) * *percent / 100;
+}
+
 const InputSpec* Runbook::find_input(std::string_view n) const {
   for (const InputSpec& i : inputs) {
     if (i.name == n) return &i;

@@ -133,6 +133,21 @@ struct RetryPolicy {
 enum class Capture { kText, kJson, kLines };
 const char* capture_name(Capture c);
 
+// The largest `max_parallel` and `parallel`: more at once is a typo, not a plan.
+constexpr int kMaxParallel = 1000;
+
+// A `for_each`'s `max_failures`: how many of its items may fail before no new item starts (the
+// items already running finish). Written `N` (a count, `count`) or `"P%"` (`percent` of the
+// loop's items, 0-100); the default, 0, stops starting items at the first failure.
+struct FailureBudget {
+  int count = 0;               // max_failures: N
+  std::optional<int> percent;  // max_failures: "P%" (then `count` is unused)
+  Location location;           // of the value; unknown when not given
+  // The failures allowed out of `items`: N, or P% of them rounded down ("10%" of 25 items: 2).
+  // No new item starts once more items than this have failed.
+  long long allowed(size_t items) const;
+};
+
 struct Step {
   std::string id;  // empty when the runbook gave none
   Location id_location;
@@ -150,6 +165,11 @@ struct Step {
   std::optional<std::vector<expr::Template>> for_each_items;  // for_each: [a, b]
   std::string loop_var = "item";                              // as:
   bool has_loop() const { return for_each != nullptr || for_each_items.has_value(); }
+  // parallel: N (only with for_each): at most N items at the same time; 1, the default, runs
+  // them one after another in order.
+  int parallel = 1;
+  Location parallel_location;  // unknown when not given
+  FailureBudget max_failures;  // max_failures: N | "P%" (only with for_each)
   std::optional<RetryPolicy> retry;
   std::optional<Located<Duration>> timeout;
   std::optional<expr::Template> timeout_template;  // timeout: "${{ ... }}", rendered at run time
@@ -172,6 +192,9 @@ struct Runbook {
   std::vector<NamedTemplate> vars;
   std::vector<NamedTemplate> env;
   std::optional<expr::Template> concurrency;
+  // max_parallel: N: at most N steps (branches whose `needs` are met) run at the same time.
+  int max_parallel = 4;
+  Location max_parallel_location;  // unknown when not given
   std::vector<Step> steps;
   std::vector<Step> on_failure;
   std::vector<Step> finally_steps;

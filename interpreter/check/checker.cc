@@ -7,6 +7,7 @@
 
 #include "base/spelling.h"
 #include "check/step_graph.h"
+#include "check/step_order_check.h"
 #include "expr/ast.h"
 #include "expr/names.h"
 #include "load/input_values.h"
@@ -49,6 +50,7 @@ class RunbookChecker {
     check_list(rb_.on_failure, steps_tree_);
     check_list(rb_.finally_steps, steps_tree_);
     for (const auto& o : rb_.outputs) check_expr(o.value, steps_tree_);
+    check_step_order(rb_, diags_);
   }
 
  private:

@@ -2,19 +2,20 @@
 
 namespace rb::load {
 
-const std::vector<std::string> kRunbookKeys = {"runbook",    "name",    "description", "inputs",
-                                               "vars",       "env",     "concurrency", "steps",
-                                               "on_failure", "finally", "outputs"};
+const std::vector<std::string> kRunbookKeys = {
+    "runbook",     "name",         "description", "inputs",     "vars",    "env",
+    "concurrency", "max_parallel", "steps",       "on_failure", "finally", "outputs"};
 const std::vector<std::string> kInputKeys = {"type",        "default", "required",
                                              "enum",        "pattern", "secret",
                                              "description", "env",     "required_if"};
 const std::vector<std::string> kStepActions = {"run", "exec", "wait",  "confirm", "assert", "set",
                                                "log", "fail", "sleep", "include", "steps"};
 const std::vector<std::string> kStepModifiers = {
-    "id",       "name",  "description", "if",      "needs",
-    "for_each", "as",    "retry",       "timeout", "continue_on_error",
-    "env",      "cwd",   "capture",     "outputs", "on_failure",
-    "readonly", "shell", "message",     "with",    "explicit"};
+    "id",       "name",        "description", "if",      "needs",
+    "for_each", "as",          "retry",       "timeout", "continue_on_error",
+    "env",      "cwd",         "capture",     "outputs", "on_failure",
+    "readonly", "shell",       "message",     "with",    "explicit",
+    "parallel", "max_failures"};
 const std::vector<std::string> kWaitKeys = {"run",      "exec",    "until", "fail_if",
                                             "interval", "timeout", "shell"};
 const std::vector<std::string> kRetryKeys = {"attempts", "delay", "backoff", "until"};

@@ -140,9 +140,9 @@ constexpr int kMaxParallel = 1000;
 // items already running finish). Written `N` (a count, `count`) or `"P%"` (`percent` of the
 // loop's items, 0-100); the default, 0, stops starting items at the first failure.
 struct FailureBudget {
-  int count = 0;                // max_failures: N
-  std::optional<int> percent;   // max_failures: "P%" (then `count` is unused)
-  Location location;            // of the value; unknown when not given
+  int count = 0;               // max_failures: N
+  std::optional<int> percent;  // max_failures: "P%" (then `count` is unused)
+  Location location;           // of the value; unknown when not given
   // The failures allowed out of `items`: N, or P% of them rounded down ("10%" of 25 items: 2).
   // No new item starts once more items than this have failed.
   long long allowed(size_t items) const;

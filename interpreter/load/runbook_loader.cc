@@ -198,6 +198,18 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   if (const yaml::Node n = root["concurrency"]; n.IsDefined()) {
     rb->concurrency = r.read_template(n, "'concurrency'", top);
   }
+  if (const yaml::Node n = root["max_parallel"]; n.IsDefined()) {
+    if (auto v = r.read_int(n, "'max_parallel'", top)) {
+      if (*v < 1 || *v > model::kMaxParallel) {
+        diags_.error(r.at(n, top), "'max_parallel' must be between 1 and 1000",
+                     "it is how many steps may run at the same time; 1 runs one at a time",
+                     r.width(n));
+      } else {
+        rb->max_parallel = static_cast<int>(*v);
+        rb->max_parallel_location = r.at(n, top);
+      }
+    }
+  }
 
   StepLoader steps(*this, r, path);
   const yaml::Node s = root["steps"];

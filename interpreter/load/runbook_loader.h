@@ -57,6 +57,7 @@ class StepLoader {
   std::optional<model::Command> load_command(const yaml::Node& run, const yaml::Node& exec,
                                              const yaml::Node& shell, Location fallback);
   void load_modifiers(const yaml::Node& node, model::Step& step, int depth);
+  void load_fan_out(const yaml::Node& node, model::Step& step);
 
   RunbookLoader& loader_;
   YamlReader& r_;

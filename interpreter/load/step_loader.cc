@@ -370,6 +370,7 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       }
     }
   }
+  load_fan_out(node, step);
   if (const yaml::Node n = node["retry"]; n.IsDefined()) {
     if (r_.expect_map(n, "'retry'", at)) {
       r_.check_keys(n, kRetryKeys, "'retry'");
@@ -450,6 +451,77 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
   }
   if (const yaml::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
     step.on_failure = load_steps(n, "'on_failure'", at, depth + 1);
+  }
+}
+
+// parallel: N and max_failures: N | "P%", the rate control of a for_each.
+void StepLoader::load_fan_out(const yaml::Node& node, model::Step& step) {
+  Diagnostics& d = r_.diags();
+  const Location at = step.location;
+  const bool loop = node["for_each"].IsDefined();
+  auto without_loop = [&](const yaml::Node& n, const char* key, const char* what) {
+    d.error(r_.at(n, at),
+            std::string("'") + key + "' " + what + ", but this step has no 'for_each'",
+            "give the step a 'for_each', or remove '" + std::string(key) +
+                "'; steps run at the same time when their 'needs' are met (up to the "
+                "runbook's 'max_parallel')");
+  };
+  if (const yaml::Node n = node["parallel"]; n.IsDefined()) {
+    if (!loop) {
+      without_loop(n, "parallel", "is how many items of a 'for_each' run at the same time");
+    } else if (auto v = r_.read_int(n, "'parallel'", at)) {
+      if (*v < 1 || *v > model::kMaxParallel) {
+        d.error(r_.at(n), "'parallel' must be between 1 and 1000",
+                "it is how many items run at the same time; 1 runs them one after another",
+                r_.width(n));
+      } else {
+        step.parallel = static_cast<int>(*v);
+        step.parallel_location = r_.at(n);
+      }
+    }
+  }
+  if (const yaml::Node n = node["max_failures"]; n.IsDefined()) {
+    if (!loop) {
+      without_loop(n, "max_failures", "is how many items of a 'for_each' may fail");
+      return;
+    }
+    const Location l = r_.at(n, at);
+    const char* hint =
+        "write a count like 'max_failures: 2' or a share of the items like "
+        "'max_failures: \"10%\"'";
+    if (!n.IsScalar()) {
+      d.error(l,
+              std::string("'max_failures' must be a whole number or a percentage, not ") +
+                  YamlReader::kind(n),
+              hint);
+      return;
+    }
+    const std::string& s = n.Scalar();
+    const expr::Value v = r_.scalar_value(n);
+    if (v.is_int()) {
+      if (v.as_int() < 0 || v.as_int() > 1000000) {
+        d.error(l, "'max_failures' must be between 0 and 1000000", hint, r_.width(n));
+        return;
+      }
+      step.max_failures.count = static_cast<int>(v.as_int());
+      step.max_failures.location = l;
+      return;
+    }
+    if (!s.empty() && s.back() == '%') {
+      const std::string digits = s.substr(0, s.size() - 1);
+      bool whole = !digits.empty() && digits.size() <= 3;
+      for (char c : digits) whole = whole && c >= '0' && c <= '9';
+      if (whole && std::stoi(digits) <= 100) {
+        step.max_failures.percent = std::stoi(digits);
+        step.max_failures.location = l;
+        return;
+      }
+      d.error(l, "invalid percentage '" + s + "' for 'max_failures'",
+              "a percentage is a whole number from 0 to 100 followed by '%', like \"25%\"",
+              r_.width(n));
+      return;
+    }
+    d.error(l, "invalid 'max_failures' '" + s + "'", hint, r_.width(n));
   }
 }
 

@@ -86,6 +86,27 @@ class Crew {
   std::vector<size_t> done_;
 };
 
+// What an item of a parallel for_each reads: its loop variable, and `steps` and `vars` from its
+// own frame (a copy of the loop's, taken when the item starts), so a step in a looped group
+// reads its sibling of the same item; everything else as the loop's scope has it.
+class ItemScope : public expr::Scope {
+ public:
+  ItemScope(const expr::Scope& parent, const RunContext& own, const std::string& var,
+            expr::Value item)
+      : parent_(parent), own_(own), var_(var), item_(std::move(item)) {}
+  const expr::Value* lookup(std::string_view name) const override {
+    if (name == var_) return &item_;
+    if (name == "steps" || name == "vars") return own_.lookup(name);
+    return parent_.lookup(name);
+  }
+
+ private:
+  const expr::Scope& parent_;
+  const RunContext& own_;
+  const std::string& var_;
+  expr::Value item_;
+};
+
 }  // namespace
 
 Engine::Engine(const model::Runbook& runbook, EngineServices services, EngineOptions options)
@@ -338,21 +359,23 @@ StepResult Engine::run_loop(Frame& f, const model::Step& step, const std::string
   size_t started = 0, failed = 0, skipped = 0;
   bool stop = false;
   StepResult r;
-  // Items that run at the same time each have a frame of their own: a step in a looped group
-  // reads its sibling of the same item, and what the items `set` is applied after the loop, in
-  // item order (the last item's value wins, whichever finished last).
+  // Items that run at the same time each have a frame of their own (ItemScope): a step in a
+  // looped group reads its sibling of the same item. What the items `set` (the checker allows it
+  // only where no two items overlap) is applied after the loop, in item order.
   std::vector<std::unique_ptr<Frame>> frames(parallel > 1 ? items.size() : 0);
   auto run_item = [&](size_t i) {
     Frame& in = parallel > 1 ? *frames[i] : f;
     expr::MapScope loop(&scope);
     loop.set(step.loop_var, items[i]);
+    ItemScope own(scope, in.ctx, step.loop_var, items[i]);
+    const expr::Scope& item_scope = parallel > 1 ? static_cast<const expr::Scope&>(own) : loop;
     const std::string item_path = path + "[" + std::to_string(i) + "]";
     if (const StepResult* done = restore(in, step, item_path)) {
       results[i] = *done;
       return;
     }
     const SteadyTime item_start = s_.clock.now();
-    StepResult ri = steps_.run(in, step, item_path, loop, deadline);
+    StepResult ri = steps_.run(in, step, item_path, item_scope, deadline);
     ri.duration_ms = std::chrono::duration_cast<Duration>(s_.clock.now() - item_start).count();
     ri.acted = acted(step, ri);
     s_.observer.step_finished(item_path, ri);

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -38,8 +39,13 @@ class FakeRunner : public command::CommandRunner {
 
   command::CommandResult run(const command::CommandSpec& spec,
                              command::OutputListener* listener) override {
-    calls.push_back(spec);
-    command::CommandResult r = answer ? answer(spec) : exited(0);
+    command::CommandResult r;
+    {
+      // Parallel steps on a real clock call it from several threads at once.
+      std::lock_guard lock(mutex_);
+      calls.push_back(spec);
+      r = answer ? answer(spec) : exited(0);
+    }
     if (listener != nullptr && !r.stdout_tail.empty()) {
       listener->on_output(command::Stream::kStdout, r.stdout_tail);
     }
@@ -53,12 +59,27 @@ class FakeRunner : public command::CommandRunner {
     for (const auto& c : calls) out.push_back(script_of(c));
     return out;
   }
+
+ private:
+  std::mutex mutex_;
 };
+
+// A command that took `d` (on a simulated clock, the time that passes for it).
+inline command::CommandResult taking(Duration d, command::CommandResult r = exited(0)) {
+  r.elapsed = d;
+  return r;
+}
 
 class FakeClock : public exec::Clock {
  public:
   std::chrono::steady_clock::time_point t{};
   std::vector<Duration> sleeps;
+  // As runbook test's clock: parallel steps take turns and time moves only when all sleep
+  // (exec/turns.h); sleeps are then not listed in `sleeps`.
+  bool simulate = false;
+  bool simulated() const override { return simulate; }
+  void advance(Duration d) override { t += d; }
+  Duration elapsed() const { return std::chrono::duration_cast<Duration>(t.time_since_epoch()); }
   std::chrono::steady_clock::time_point now() override { return t; }
   bool sleep_for(Duration d) override {
     sleeps.push_back(d);

@@ -14,8 +14,10 @@ const std::string kHead = "runbook: 1\nname: t\n";
 
 TEST_CASE("steps run in order and needs reorders them") {
   EngineHarness h;
+  // One at a time: after b, both a (needs b) and c (follows the step before it, b) are ready,
+  // and the one written first goes first.
   auto st = h.run(kHead +
-                  "steps:\n"
+                  "max_parallel: 1\nsteps:\n"
                   "  - id: a\n    needs: [b]\n    run: echo a\n"
                   "  - id: b\n    needs: []\n    run: echo b\n"
                   "  - run: echo c\n");

@@ -66,6 +66,7 @@ void ConsoleReporter::step_started(const exec::StepStart& s) {
   }
   leaves_.insert(s.path);
   last_started_ = s.path;
+  if (s.alongside) alongside_.insert(s.path);
   if (o_.verbosity == Verbosity::kQuiet) return;
   // A wait's polls and a capture: json step's JSON are held back unless --verbose (shown if the
   // step fails).
@@ -102,9 +103,27 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
     at_start = true;
   }
   open_path = path;
-  const bool labelled = leaves_.size() > 1 || path != last_started_;
+  const bool labelled = alongside_.count(path) > 0 || leaves_.size() > 1 || path != last_started_;
   std::string prefix =
       std::string(2 * depth_of(path), ' ') + (labelled ? "  " + path + " | " : "  | ");
+  // While steps run side by side, a line is shown once it is whole (or at the step's end, or
+  // at 64 KiB), so that no line holds pieces of two steps' output.
+  std::string& held = held_[{path, is_stderr}];
+  std::string joined;
+  if (!held.empty()) {
+    joined = std::move(held) + std::string(chunk);
+    held.clear();
+    chunk = joined;
+  }
+  if (labelled && at_start) {
+    const size_t last_nl = chunk.rfind('\n');
+    const size_t whole = last_nl == std::string_view::npos ? 0 : last_nl + 1;
+    if (chunk.size() - whole < kHeldLineBytes) {
+      held.assign(chunk.substr(whole));
+      chunk = chunk.substr(0, whole);
+    }
+  }
+  if (held.empty()) held_.erase({path, is_stderr});
   // Line by line, not byte by byte: a gigabyte of output goes out at the speed of write().
   while (!chunk.empty()) {
     if (at_start) {
@@ -124,6 +143,17 @@ void ConsoleReporter::step_finished(const std::string& path, const exec::StepRes
   std::lock_guard<std::mutex> lock(mu_);
   if (path == running_path_) running_path_.clear();
   leaves_.erase(path);
+  alongside_.erase(path);
+  for (bool is_stderr : {false, true}) {
+    auto held = held_.find({path, is_stderr});
+    if (held == held_.end()) continue;
+    std::FILE* f = is_stderr ? err_ : out_;
+    end_progress_line();
+    const std::string text =
+        std::string(2 * depth_of(path), ' ') + "  " + path + " | " + held->second + "\n";
+    std::fwrite(text.data(), 1, text.size(), f);
+    held_.erase(held);
+  }
   const bool was_muted = muted_.erase(path) > 0;
   for (int k = 0; k < 2; ++k) {
     if (!at_line_start_[k] && open_line_path_[k] == path) {

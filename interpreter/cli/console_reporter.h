@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -64,6 +65,10 @@ class ConsoleReporter : public exec::RunObserver {
   // output line is labelled with its step's path.
   std::set<std::string> leaves_;
   std::string last_started_;
+  std::set<std::string> alongside_;  // running beside others (StepStart::alongside)
+  // The unfinished last line of a step's stream while steps run side by side.
+  std::map<std::pair<std::string, bool>, std::string> held_;
+  static constexpr size_t kHeldLineBytes = 64 * 1024;
   // The step running now, for tick(): since when, and when it last showed a sign of life.
   std::string running_path_;
   std::chrono::steady_clock::time_point running_since_, last_activity_;

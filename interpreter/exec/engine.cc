@@ -351,7 +351,7 @@ StepResult Engine::run_loop(Frame& f, const model::Step& step, const std::string
   } catch (const expr::EvalError& e) {
     return failure(e);
   }
-  s_.observer.step_started(StepStart{path, step.action_name, "", 1});
+  report_started(s_.observer, StepStart{path, step.action_name, "", 1});
 
   const size_t parallel = static_cast<size_t>(std::max(step.parallel, 1));
   const size_t budget = static_cast<size_t>(std::max(0LL, step.max_failures.allowed(items.size())));

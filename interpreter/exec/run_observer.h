@@ -18,6 +18,9 @@ struct StepStart {
   int attempt = 1;
   bool poll = false;         // a wait's poll: consoles may hold back its output
   bool hold_output = false;  // capture: json: consoles show its output only when verbose
+  // It runs beside other steps (a parallel branch or fan-out item, or inside one): consoles
+  // label its output lines with its path.
+  bool alongside = false;
 };
 
 struct Approval {

@@ -234,17 +234,18 @@ StepResult StepRunner::run_action(StepAttempt& a) {
     if (const auto* w = std::get_if<model::WaitAction>(&step.action)) return run_wait(a, *w);
     if (const auto* c = std::get_if<model::ConfirmAction>(&step.action)) return run_confirm(a, *c);
     if (const auto* inc = std::get_if<model::IncludeAction>(&step.action)) {
-      s_.observer.step_started(StepStart{a.path, a.title, "include " + inc->path.value, a.attempt});
+      report_started(s_.observer,
+                     StepStart{a.path, a.title, "include " + inc->path.value, a.attempt});
       return nested_.run_include(a, *inc);
     }
     if (const auto* g = std::get_if<model::GroupAction>(&step.action)) {
-      s_.observer.step_started(StepStart{a.path, a.title, "", a.attempt});
+      report_started(s_.observer, StepStart{a.path, a.title, "", a.attempt});
       StepResult r;
       r.status = nested_.run_group(a.frame, g->steps, a.path + "/", a.scope, a.deadline);
       if (r.status == StepStatus::kFailed) r.error = "a step of the group failed";
       return r;
     }
-    s_.observer.step_started(StepStart{a.path, a.title, "", a.attempt});
+    report_started(s_.observer, StepStart{a.path, a.title, "", a.attempt});
     return run_inline(a);
   } catch (const expr::EvalError& e) {
     return failure(e);
@@ -322,9 +323,9 @@ StepResult StepRunner::run_command(const StepAttempt& a, const model::Command& c
   }
   for (const model::NamedTemplate& e : step.env) mask_derived(f, e.value, scope);
   command::RenderedCommand rc = command::render_command(command, scope);
-  s_.observer.step_started(StepStart{path, a.title, s_.masker.mask(rc.display), a.attempt,
-                                     std::holds_alternative<model::WaitAction>(step.action),
-                                     step.capture == model::Capture::kJson});
+  report_started(s_.observer, StepStart{path, a.title, s_.masker.mask(rc.display), a.attempt,
+                                        std::holds_alternative<model::WaitAction>(step.action),
+                                        step.capture == model::Capture::kJson});
 
   command::CommandSpec spec;
   spec.argv = std::move(rc.argv);
@@ -480,7 +481,7 @@ StepResult StepRunner::run_confirm(const StepAttempt& a, const model::ConfirmAct
   const expr::Scope& scope = a.scope;
   mask_derived(f, c.message, scope);
   std::string message = s_.masker.mask(expr::render_text(c.message, scope));
-  s_.observer.step_started(StepStart{path, message, "", 1});
+  report_started(s_.observer, StepStart{path, message, "", 1});
   ApprovalAnswer answer;
   auto ahead = o_.approved_gates.find(path);
   if (ahead != o_.approved_gates.end() && (!c.explicit_approval || ahead->second.names_gate)) {

@@ -76,6 +76,12 @@ class StepRunner {
   std::mutex asking_;  // one question to a person at a time, whichever branch asks
 };
 
+// Tells `observer` a step started, marked `alongside` when it runs on a thread beside others.
+inline void report_started(RunObserver& observer, StepStart s) {
+  s.alongside = Turns::admitted();
+  observer.step_started(s);
+}
+
 // A run-time expression error with its place: "FILE:LINE:COL: message".
 std::string located(const expr::EvalError& e);
 StepResult failure(std::string error, StepStatus status = StepStatus::kFailed);

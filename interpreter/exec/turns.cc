@@ -8,6 +8,7 @@ constexpr int64_t kNoWaiter = -2;
 
 thread_local bool t_held = false;
 thread_local int64_t t_ticket = -1;
+thread_local bool t_admitted = false;
 
 }  // namespace
 
@@ -15,6 +16,10 @@ Turns::Turns(Clock& clock) : clock_(clock), simulated_(clock.simulated()), holde
 
 bool Turns::held() {
   return t_held;
+}
+
+bool Turns::admitted() {
+  return t_admitted;
 }
 
 int64_t Turns::admit() {
@@ -25,8 +30,16 @@ int64_t Turns::admit() {
 }
 
 void Turns::enter(int64_t ticket) {
+  t_admitted = ticket >= 0;
   if (!simulated_) {
     mutex_.lock();
+    if (ticket >= 0) {
+      // Threads take their first turn in the order they were admitted: parallel steps start
+      // (and show) in the order the engine started them.
+      cv_.wait(mutex_, [&] { return first_turns_ == ticket; });
+      ++first_turns_;
+      cv_.notify_all();
+    }
     t_held = true;
     t_ticket = ticket;
     return;

@@ -37,6 +37,8 @@ class Turns {
   void leave();
   // Whether the calling thread holds the turn.
   static bool held();
+  // Whether the calling thread was admitted (it runs beside others), not the run's own thread.
+  static bool admitted();
 
   // Runs `f`, which blocks (a command, a prompt), without the turn on a real clock; with it on a
   // simulated one, where nothing blocks.
@@ -96,7 +98,8 @@ class Turns {
   std::mutex state_;                // a simulated clock's bookkeeping
   std::condition_variable_any cv_;  // a simulated clock's hand-over, a real clock's events
   int64_t next_ticket_ = 0;
-  int64_t holder_ = -3;  // simulated: whose turn it is (-3: nobody's)
+  int64_t first_turns_ = 0;  // real clock: admitted threads that took their first turn
+  int64_t holder_ = -3;      // simulated: whose turn it is (-3: nobody's)
   std::deque<int64_t> ready_;
   // Simulated: sleeping threads by wake-up time, then by the order they went to sleep.
   std::map<std::pair<std::chrono::steady_clock::time_point, int64_t>, int64_t> sleeping_;

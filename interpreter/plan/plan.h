@@ -35,6 +35,9 @@ struct PlanStep {
   std::string retry;    // "3 attempts, 10s apart (x2 each time), until ..."
   std::string wait;     // "until EXPR, every 5s, at most 10m"
   std::string timeout;  // "10m"
+  // Parallel branches: "batch 1 of 2, at the same time as b and c (at most 4 at once)", when
+  // steps of its list can run at once; "" in a list that runs one step after another.
+  std::string batch;
   bool continue_on_error = false;
   std::string gate;               // confirm: the message
   std::string gate_approval;      // confirm: how it will be answered

@@ -30,6 +30,7 @@ const Field kFields[] = {
     {"verdict", [](const PlanStep& s) { return verdict_text(s); }},
     {"handler", [](const PlanStep& s) { return s.when; }},
     {"loop", [](const PlanStep& s) { return s.loop; }},
+    {"batch", [](const PlanStep& s) { return s.batch; }},
     {"gate",
      [](const PlanStep& s) { return s.gate.empty() ? "" : s.gate + "\n" + s.gate_approval; }},
     {"wait", [](const PlanStep& s) { return s.wait; }},

@@ -33,6 +33,7 @@ ordered_json canonical_step(const PlanStep& s) {
   put("guard", s.guard);
   if (s.changes) j["changes"] = true;
   if (s.readonly) j["readonly"] = true;
+  put("batch", s.batch);
   put("loop", s.loop);
   put("retry", s.retry);
   put("wait", s.wait);

@@ -90,6 +90,7 @@ std::string plan_text(const Plan& plan) {
     if (!s.when.empty() && s.reason.find(s.when) == std::string::npos) {
       out += body + "when: " + s.when + "\n";
     }
+    if (!s.batch.empty()) out += body + s.batch + "\n";
     if (!s.loop.empty()) out += body + s.loop + "\n";
     if (!s.command.empty()) out += body + "$ " + indent_lines(s.command, body + "  ") + "\n";
     if (!s.gate.empty()) {
@@ -185,6 +186,7 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
               (s.title == s.action ? "" : " " + s.title) +
               (s.changes ? " — **changes something**" : "") + "\n\n";
       block += "- verdict: " + verdict_text(s) + "\n";
+      if (!s.batch.empty()) block += "- " + s.batch + "\n";
       if (!s.loop.empty()) block += "- " + s.loop + "\n";
       if (!s.gate.empty()) block += "- gate: " + s.gate_approval + "\n";
       if (!s.include.empty()) {

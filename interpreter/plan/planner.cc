@@ -184,9 +184,43 @@ class Planner {
   void plan_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
                  const expr::Scope& scope, int depth, const Reach& reach) {
     check::StepOrder order = check::order_steps(steps, nullptr);
+    std::vector<std::string> batches = batch_notes(steps, order, f.rb.max_parallel);
     for (size_t i : order.order) {
+      batch_ = batches.empty() ? "" : batches[i];
       plan_step(f, steps[i], prefix + check::step_label(steps[i], i), scope, depth, reach);
     }
+    batch_.clear();
+  }
+
+  // What runs at the same time: steps whose needs are met together form a batch (the longest
+  // chain of needs before them is as long). Empty when the list runs one step after another.
+  static std::vector<std::string> batch_notes(const std::vector<model::Step>& steps,
+                                              const check::StepOrder& order, int max_parallel) {
+    std::vector<size_t> level(steps.size(), 0);
+    size_t levels = 0;
+    for (size_t i : order.order) {
+      for (size_t d : order.depends[i]) level[i] = std::max(level[i], level[d] + 1);
+      levels = std::max(levels, level[i] + 1);
+    }
+    if (levels == steps.size() || max_parallel <= 1) return {};
+    std::vector<std::string> notes(steps.size());
+    for (size_t i = 0; i < steps.size(); ++i) {
+      std::vector<std::string> with;
+      for (size_t k = 0; k < steps.size(); ++k) {
+        if (k != i && level[k] == level[i]) with.push_back(check::step_label(steps[k], k));
+      }
+      std::string& n = notes[i];
+      n = "batch " + std::to_string(level[i] + 1) + " of " + std::to_string(levels);
+      if (with.empty()) continue;
+      n += ", at the same time as ";
+      for (size_t w = 0; w < with.size(); ++w) {
+        n += (w == 0 ? "" : w + 1 == with.size() ? " and " : ", ") + with[w];
+      }
+      if (with.size() + 1 > static_cast<size_t>(max_parallel)) {
+        n += " (at most " + std::to_string(max_parallel) + " at once: max_parallel)";
+      }
+    }
+    return notes;
   }
 
   PlanStep base_entry(const model::Step& step, const std::string& path, const expr::Scope& scope,
@@ -250,6 +284,9 @@ class Planner {
       e.warnings.insert(e.warnings.begin(), pending_warnings_.begin(), pending_warnings_.end());
       pending_warnings_.clear();
     }
+    // The first entry a step of a list pushes is its own (a loop's or group's header comes
+    // before its items and children).
+    if (!batch_.empty()) e.batch = std::exchange(batch_, "");
     if (e.changes && e.verdict != Verdict::kSkipped && first_change_.empty()) {
       first_change_ = e.path;
     }
@@ -270,6 +307,22 @@ class Planner {
       handler.depends.push_back("steps." + (step.id.empty() ? path : step.id) + ".status");
       plan_list(f, step.on_failure, path + "/on_failure/", scope, depth + 1, handler);
     }
+  }
+
+  // A for_each's rate: "; 2 at a time; no new item after the 2nd failure".
+  static std::string rate(const model::Step& step, std::optional<size_t> items) {
+    std::string out;
+    if (step.parallel > 1) out += "; " + std::to_string(step.parallel) + " at a time";
+    const model::FailureBudget& b = step.max_failures;
+    if (b.percent) {
+      out += "; no new item once more than " + std::to_string(*b.percent) + "% failed";
+      if (items) {
+        out += " (" + std::to_string(b.allowed(*items)) + " of " + std::to_string(*items) + ")";
+      }
+    } else if (b.count > 0) {
+      out += "; no new item once more than " + std::to_string(b.count) + " failed";
+    }
+    return out;
   }
 
   void plan_loop(Frame& f, const model::Step& step, const std::string& path,
@@ -296,7 +349,7 @@ class Planner {
     Reach body = reach;
     if (items.is_unknown()) {
       const auto& deps = items.as_unknown().depends;
-      header.loop = "for each item of " + join(deps, ", ");
+      header.loop = "for each item of " + join(deps, ", ") + rate(step, std::nullopt);
       header.verdict = Verdict::kRuntime;
       header.reason = "the items are known at run time: " + join(deps, ", ");
       header.depends = deps;
@@ -319,7 +372,7 @@ class Planner {
       header.loop = "for each of " + std::to_string(list.size()) +
                     (list.size() == 1 ? " item" : " items") +
                     (shown.empty() ? "" : ": " + mask(join(shown, ", "))) +
-                    (list.size() > shown.size() ? ", ..." : "");
+                    (list.size() > shown.size() ? ", ..." : "") + rate(step, list.size());
       if (list.empty()) {
         header.verdict = Verdict::kSkipped;
         header.reason = "the list is empty";
@@ -670,6 +723,7 @@ class Planner {
   Plan& out_;
   std::vector<std::string> pending_warnings_;
   std::string first_change_;  // the first step that changes something: probes stop there
+  std::string batch_;         // the batch note of the list's step being planned
 };
 
 }  // namespace

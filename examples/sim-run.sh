@@ -16,6 +16,8 @@
 #   postgresql-k8s-upgrade          (the latest revision of the tracked channel)    healthy
 #   k8s-deployment-rollback         -i service=checkout -i reason=...               failed-upgrade
 #   k8s-deployment-rollback-db      ... -i db_rollback=true -i migration_app=app -i migration_target=0002
+#   fleet-juju-refresh              examples/: -i revision=154 -i poll=1s, models fleet-a..c   fleet
+#   fleet-k8s-rollback              examples/: -i poll=1s, contexts prod-eu, prod-us, prod-ap  fleet
 #
 # --scenario and --faults go to `sim init` (see `examples/sim/bin/sim scenarios`); --no-init
 # keeps the cluster as it is (e.g. to roll back after a failed upgrade). Everything else goes to
@@ -33,7 +35,7 @@ export SIM_STATE=${SIM_STATE:-${TMPDIR:-/tmp}/runbook-sim}
 export PATH="$repo/examples/sim/bin:$PATH"
 
 usage() {
-  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -54,6 +56,7 @@ if [[ $name == resume ]]; then
 fi
 
 scenario=failed-upgrade
+dir=runbooks
 charms="$SIM_STATE/charms"
 case $name in
   mysql-k8s-rollback)
@@ -87,6 +90,12 @@ case $name in
     file=k8s-deployment-rollback
     inputs=(-i service=checkout -i "reason=error rate above 5% since checkout 2.4.0"
       -i db_rollback=true -i migration_app=app -i migration_target=0002) ;;
+  fleet-juju-refresh)
+    dir=examples file=fleet-juju-refresh scenario=fleet
+    inputs=(-i revision=154 -i poll=1s) ;;
+  fleet-k8s-rollback)
+    dir=examples file=fleet-k8s-rollback scenario=fleet
+    inputs=(-i poll=1s) ;;
   *)
     printf 'sim-run: unknown runbook "%s"\n\n' "$name" >&2
     usage ;;
@@ -115,12 +124,12 @@ elif [[ -n $faults ]]; then
 fi
 
 printf '+ PATH=%s:$PATH\n' "$repo/examples/sim/bin" >&2
-printf '+ %s run %s' "$RUNBOOK" "runbooks/$file.yaml" >&2
+printf '+ %s run %s' "$RUNBOOK" "$dir/$file.yaml" >&2
 printf ' %q' "${inputs[@]+"${inputs[@]}"}" "${args[@]+"${args[@]}"}" >&2
 printf '\n\n' >&2
 
 status=0
-"$RUNBOOK" run "$repo/runbooks/$file.yaml" "${inputs[@]+"${inputs[@]}"}" "${args[@]+"${args[@]}"}" || status=$?
+"$RUNBOOK" run "$repo/$dir/$file.yaml" "${inputs[@]+"${inputs[@]}"}" "${args[@]+"${args[@]}"}" || status=$?
 if ((status == 3)); then
   printf '\npaused at a confirm gate: continue with  examples/sim-run.sh resume --approve\n' >&2
 fi

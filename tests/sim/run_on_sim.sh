@@ -13,7 +13,8 @@ SCENARIOS="mysql-k8s-rollback mysql-k8s-rollback-slow-actions mysql-k8s-rollback
 mysql-rollback postgresql-k8s-rollback postgresql-k8s-rollback-leader-next postgresql-k8s-upgrade
 postgresql-k8s-upgrade-pre-check-fails postgresql-k8s-upgrade-pre-check-once
 postgresql-k8s-rollback-missing-action k8s-deployment-rollback
-mysql-k8s-rollback-upgrade-started-at-gate"
+mysql-k8s-rollback-upgrade-started-at-gate fleet-juju-refresh fleet-juju-refresh-one-model-fails
+fleet-k8s-rollback fleet-k8s-rollback-one-cluster-fails fleet-k8s-rollback-skips-rolled-back"
 
 if [[ ${1-} == --list ]]; then
   printf '%s\n' $SCENARIOS
@@ -158,6 +159,69 @@ case $scenario in
     expect_rc 0
     in_order '^kubectl rollout undo' '^kubectl rollout status'
     printed 'registry.example.com/checkout:2.3.1'
+    ;;
+  # The fleet examples (examples/fleet-*.yaml). Whether their items run one after another or
+  # side by side, the same models and clusters end changed: the one that fails is the last one.
+  fleet-juju-refresh)
+    run fleet-juju-refresh
+    expect_rc 0
+    for m in fleet-a fleet-b fleet-c; do
+      sent "^juju run -m $m postgresql-k8s/leader pre-upgrade-check --format json --wait=10m$"
+      in_order "^juju run -m $m postgresql-k8s/leader pre-upgrade-check" "^juju refresh -m $m postgresql-k8s --revision=154"
+      in_order "^juju refresh -m $m " "^juju run -m $m postgresql-k8s/leader resume-upgrade"
+      juju status -m "$m" postgresql-k8s --format json | grep -qF '"charm-rev":154' || fail "$m is not on revision 154"
+    done
+    # The model the client points at (juju switch) was never used nor changed.
+    not_sent '^juju (status|run|refresh) (postgresql|mysql)'
+    [[ $(juju switch) == sim:admin/sim ]] || fail "the current model changed: $(juju switch)"
+    printed 'postgresql-k8s is on revision 154 in 3 models: fleet-a, fleet-b, fleet-c'
+    ;;
+  fleet-juju-refresh-one-model-fails)
+    run fleet-juju-refresh --faults unit-blocked@fleet-c
+    expect_rc 1
+    for m in fleet-a fleet-b; do
+      juju status -m "$m" postgresql-k8s --format json | grep -qF '"application-status":{"current":"active"' ||
+        fail "$m is not active"
+    done
+    juju status -m fleet-c postgresql-k8s --format json | grep -qF '"application-status":{"current":"blocked"' ||
+      fail "fleet-c is not blocked"
+    # fleet-c stops at its first unit: no resume-upgrade there.
+    sent '^juju refresh -m fleet-c postgresql-k8s --revision=154'
+    not_sent '^juju run -m fleet-c postgresql-k8s/leader resume-upgrade'
+    printed 'The refresh stopped.'
+    ;;
+  fleet-k8s-rollback)
+    run fleet-k8s-rollback
+    expect_rc 0
+    for c in prod-eu prod-us prod-ap; do
+      in_order "^kubectl --context $c rollout undo" "^kubectl --context $c rollout status"
+      [[ $(kubectl --context "$c" get deployment checkout -n production -o jsonpath='{.spec.template.spec.containers[0].image}') == \
+        registry.example.com/checkout:2.3.1 ]] || fail "$c does not run 2.3.1"
+    done
+    not_sent '^kubectl (rollout|get)'  # every command names its context
+    [[ $(kubectl config current-context) == sim ]] || fail "the current context changed"
+    ;;
+  fleet-k8s-rollback-one-cluster-fails)
+    run fleet-k8s-rollback --faults rollout-stuck@prod-ap
+    expect_rc 1
+    sent '^kubectl --context prod-ap rollout undo'
+    for c in prod-eu prod-us; do
+      sent "^kubectl --context $c rollout status"
+      [[ $(kubectl --context "$c" get deployment checkout -n production -o jsonpath='{.spec.template.spec.containers[0].image}') == \
+        registry.example.com/checkout:2.3.1 ]] || fail "$c does not run 2.3.1"
+    done
+    printed 'The rollback stopped.'
+    ;;
+  fleet-k8s-rollback-skips-rolled-back)
+    # prod-us was rolled back by hand already: the runbook leaves it alone.
+    sim init --scenario fleet >/dev/null
+    kubectl --context prod-us rollout undo deployment/checkout -n production >/dev/null
+    : >"$SIM_STATE/commands.log"
+    run fleet-k8s-rollback --no-init
+    expect_rc 0
+    sent '^kubectl --context prod-eu rollout undo'
+    sent '^kubectl --context prod-ap rollout undo'
+    not_sent '^kubectl --context prod-us rollout'
     ;;
   *)
     printf 'run_on_sim: unknown scenario %s (--list)\n' "$scenario" >&2

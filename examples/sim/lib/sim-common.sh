@@ -65,12 +65,13 @@ sim_next() {
 }
 
 # Faults are injected with SIM_FAULTS=a,b (read at every command) or `sim faults a,b` /
-# `sim init --faults a,b` (kept in the state).
+# `sim init --faults a,b` (kept in the state). FAULT@WHERE holds only in the Juju model or
+# kubectl context WHERE (SIM_WHERE, set by juju and kubectl to the one a command acts on).
 sim_fault() {
   local all
   all=",${SIM_FAULTS:-},$(rd "$SIM_STATE/faults"),"
   all=${all// /}
-  [[ $all == *",$1,"* ]]
+  [[ $all == *",$1,"* ]] || [[ -n ${SIM_WHERE-} && $all == *",$1@$SIM_WHERE,"* ]]
 }
 
 # Simulated time: advances by one tick each time the cluster is observed (juju status,

@@ -168,3 +168,17 @@ TEST_CASE("Ctrl-C stops every running branch and its processes", "[parallel]") {
   }
   CHECK_FALSE(s.has("ran"));
 }
+
+TEST_CASE("runbook test runs parallel steps on its simulated clock, the same every time",
+          "[parallel]") {
+  Sandbox s;
+  CliResult first = s.runbook({"test", "tests/runbooks/parallel-mocked.test.yaml"});
+  INFO(first.out << first.err);
+  REQUIRE(first.exit_code == 0);
+  // A 1-minute and a 2-minute mocked command side by side take two simulated minutes, not 3.
+  CHECK(first.out.find("(3 commands, 2m00s simulated)") != std::string::npos);
+  for (int i = 0; i < 3; ++i) {
+    CliResult again = s.runbook({"test", "tests/runbooks/parallel-mocked.test.yaml"});
+    CHECK(again.out == first.out);
+  }
+}

@@ -86,6 +86,17 @@ class Crew {
   std::vector<size_t> done_;
 };
 
+// Runs a step on a thread of the crew: what escapes it (memory, a bug) fails that step instead
+// of ending the process with the journal half written.
+template <class F>
+StepResult on_own_thread(F&& f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return failure(std::string("internal error: ") + e.what());
+  }
+}
+
 // What an item of a parallel for_each reads: its loop variable, and `steps` and `vars` from its
 // own frame (a copy of the loop's, taken when the item starts), so a step in a looped group
 // reads its sibling of the same item; everything else as the loop's scope has it.
@@ -257,7 +268,7 @@ StepStatus Engine::run_list(Frame& f, const std::vector<model::Step>& steps,
         settle(*i);
       } else {
         crew.start(*i, [this, &f, &step, &scope, &results, &deadline, i = *i, path] {
-          results[i] = run_step(f, step, path, scope, deadline);
+          results[i] = on_own_thread([&] { return run_step(f, step, path, scope, deadline); });
         });
       }
     }
@@ -410,7 +421,13 @@ StepResult Engine::run_loop(Frame& f, const model::Step& step, const std::string
         settle(i);
       } else {
         frames[i] = std::make_unique<Frame>(f);
-        crew.start(i, [&run_item, i] { run_item(i); });
+        crew.start(i, [&run_item, &results, i] {
+          StepResult failed = on_own_thread([&] {
+            run_item(i);
+            return StepResult();
+          });
+          if (!failed.ok()) results[i] = failed;
+        });
       }
     }
     if (crew.running() == 0) break;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -161,6 +162,23 @@ int run_tests(const TestOptions& o) {
   std::vector<std::string> covered_order;
   std::map<std::string, std::unique_ptr<testing::Coverage>> coverage;
   std::vector<std::shared_ptr<const model::TestFile>> keep;  // locations point into them
+  // One coverage per runbook file, however the test files spell its path; an included runbook's
+  // steps count for its own coverage, whichever runbook includes it.
+  std::function<testing::Coverage*(std::shared_ptr<const model::Runbook>, const std::string&)>
+      coverage_of = [&](std::shared_ptr<const model::Runbook> rb, const std::string& path) {
+        std::error_code ec;
+        std::string key = fs::weakly_canonical(path, ec).string();
+        if (ec) key = path;
+        auto& slot = coverage[key];
+        if (slot) return slot.get();
+        slot = std::make_unique<testing::Coverage>(rb);
+        covered_order.push_back(key);
+        testing::Coverage* made = slot.get();
+        for (const auto& [step, inc] : made->include_steps()) {
+          if (inc->runbook) made->include(step, coverage_of(inc->runbook, inc->resolved_path));
+        }
+        return made;
+      };
   size_t passed = 0, failed = 0, invalid = 0;
 
   for (const std::string& file : files) {
@@ -183,18 +201,7 @@ int run_tests(const TestOptions& o) {
     const model::Runbook& rb = *c.runbook;
     fr.runbook = rb.name.value;
     testing::Coverage* cov = nullptr;
-    if (o.coverage || o.min_coverage >= 0) {
-      // One coverage per runbook file, however the test files spell its path.
-      std::error_code ec;
-      std::string key = fs::weakly_canonical(tf->runbook_path, ec).string();
-      if (ec) key = tf->runbook_path;
-      auto& slot = coverage[key];
-      if (!slot) {
-        slot = std::make_unique<testing::Coverage>(c.runbook);
-        covered_order.push_back(key);
-      }
-      cov = slot.get();
-    }
+    if (o.coverage || o.min_coverage >= 0) cov = coverage_of(c.runbook, tf->runbook_path);
     std::printf("%s (runbook %s)\n", file.c_str(), rb.name.value.c_str());
     for (const model::Scenario& sc : tf->scenarios) {
       testing::ScenarioReport r = testing::run_scenario(rb, *tf, sc, cov);

@@ -72,8 +72,12 @@ Value fn_contains(const CallArgs& a) {
     const List& l = hay.as_list();
     return std::find(l.begin(), l.end(), a.values[1]) != l.end();
   }
+  // A map is refused rather than given a meaning: `x in m` means a key in some languages and a
+  // value in others, and either guess would answer the other question silently false.
   wrong_type(a, 0, "a string or a list",
-             hay.is_map() ? "use contains(keys(m), x) to look for a key" : "");
+             hay.is_map() ? "say which: contains(keys(m), x) for a key, contains(values(m), x) for "
+                            "a value"
+                          : "");
 }
 
 Value fn_starts_with(const CallArgs& a) {

@@ -13,6 +13,7 @@
 #include "command/derived_secrets.h"
 #include "command/output_capture.h"
 #include "command/root_values.h"
+#include "expr/ast.h"
 #include "expr/evaluate.h"
 #include "load/input_values.h"
 #include "plan/plan_json.h"
@@ -33,6 +34,31 @@ const char* verdict_name(Verdict v) {
 }
 
 namespace {
+
+// Whether the whole of an expression's text is one parenthesized group: "(a || b)", not
+// "(a) || (b)". Quoted strings are skipped (as the lexer reads them).
+bool parenthesized(const std::string& text) {
+  if (text.size() < 2 || text.front() != '(' || text.back() != ')') return false;
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quote != 0) {
+      if (ch == '\\' && quote == '"') {  // "..." has backslash escapes; '...' doubles its quote
+        ++i;
+      } else if (ch == quote) {
+        quote = 0;
+      }
+    } else if (ch == '\'' || ch == '"') {
+      quote = ch;
+    } else if (ch == '(') {
+      ++depth;
+    } else if (ch == ')' && --depth == 0 && i + 1 < text.size()) {
+      return false;
+    }
+  }
+  return depth == 0;
+}
 
 using expr::Value;
 
@@ -609,7 +635,11 @@ class Planner {
                 const expr::Scope& scope, Value&) {
     std::vector<std::string> conditions, failing;
     for (const expr::ExprPtr& c : a.conditions) {
-      conditions.push_back(c->text());
+      // Joined with &&, a condition that is an || keeps its parentheses: [a, b || c] is
+      // a && (b || c), not a && b || c.
+      const bool wrap = a.conditions.size() > 1 && c->root().kind == expr::NodeKind::kOr &&
+                        !parenthesized(c->text());
+      conditions.push_back(wrap ? "(" + c->text() + ")" : c->text());
       if (e.verdict == Verdict::kSkipped) continue;
       try {
         Value v = expr::evaluate(*c, scope);

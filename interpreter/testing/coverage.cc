@@ -18,19 +18,41 @@ bool skipped_by_guard(const exec::StepResult& r) {
 Coverage::Coverage(std::shared_ptr<const model::Runbook> rb) : rb_(std::move(rb)), tree_(*rb_) {}
 
 void Coverage::record(const ScenarioRecorder& run) {
-  for (const auto& [path, r] : run.finished()) {
-    std::string norm = static_path(path);
-    const StepNode* node = tree_.find(norm);
-    if (node == nullptr) continue;  // inside an included runbook
-    if (node->step->has_loop() && !ends_with_item(path)) {
-      // The loop as a whole: its items decide the guard; it ran unless every item was skipped.
-      if (r.status != exec::StepStatus::kSkipped) ran_.insert(norm);
-    } else if (skipped_by_guard(r)) {
-      guard_false_.insert(norm);
-    } else {
-      ran_.insert(norm);
+  for (const auto& [path, r] : run.finished()) record_step(path, r);
+}
+
+void Coverage::record_step(const std::string& path, const exec::StepResult& r) {
+  std::string norm = static_path(path);
+  for (const auto& [prefix, inner] : included_) {
+    if (norm.compare(0, prefix.size(), prefix) == 0) {
+      inner->record_step(drop_static_prefix(path, prefix.size()), r);
+      return;
     }
   }
+  const StepNode* node = tree_.find(norm);
+  if (node == nullptr) return;  // inside an included runbook no coverage was given for
+  if (node->step->has_loop() && !ends_with_item(path)) {
+    // The loop as a whole: its items decide the guard; it ran unless every item was skipped.
+    if (r.status != exec::StepStatus::kSkipped) ran_.insert(norm);
+  } else if (skipped_by_guard(r)) {
+    guard_false_.insert(norm);
+  } else {
+    ran_.insert(norm);
+  }
+}
+
+std::vector<std::pair<std::string, const model::IncludeAction*>> Coverage::include_steps() const {
+  std::vector<std::pair<std::string, const model::IncludeAction*>> out;
+  for (const StepNode& s : tree_.steps()) {
+    if (const auto* inc = std::get_if<model::IncludeAction>(&s.step->action)) {
+      out.emplace_back(s.path, inc);
+    }
+  }
+  return out;
+}
+
+void Coverage::include(const std::string& path, Coverage* inner) {
+  if (inner != nullptr) included_.emplace_back(path + "/", inner);
 }
 
 std::vector<CoverageItem> Coverage::counted() const {

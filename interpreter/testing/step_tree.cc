@@ -4,28 +4,46 @@
 
 namespace rb::testing {
 
-StepTree::StepTree(const model::Runbook& rb) {
-  walk(rb.steps, "");
-  handler(rb.on_failure, "on_failure/", "the runbook's on_failure");
-  handler(rb.finally_steps, "finally/", "the runbook's finally");
+namespace {
+// As deep as the loader lets includes nest.
+constexpr int kMaxIncludeDepth = 16;
+}  // namespace
+
+StepTree::StepTree(const model::Runbook& rb, Includes includes) : includes_(includes) {
+  runbook(rb, "", 0);
 }
 
-void StepTree::walk(const std::vector<model::Step>& steps, const std::string& prefix) {
+void StepTree::runbook(const model::Runbook& rb, const std::string& prefix, int depth) {
+  walk(rb.steps, prefix, depth);
+  const std::string of = prefix.empty()
+                             ? "the runbook's"
+                             : "the included runbook " + rb.name.value + "'s (" + prefix + ")";
+  handler(rb.on_failure, prefix + "on_failure/", of + " on_failure", depth);
+  handler(rb.finally_steps, prefix + "finally/", of + " finally", depth);
+}
+
+void StepTree::walk(const std::vector<model::Step>& steps, const std::string& prefix, int depth) {
   for (size_t i = 0; i < steps.size(); ++i) {
     const model::Step& step = steps[i];
     std::string path = prefix + check::step_label(step, i);
     index_[path] = steps_.size();
     steps_.push_back(StepNode{path, &step});
-    if (const auto* g = std::get_if<model::GroupAction>(&step.action)) walk(g->steps, path + "/");
-    handler(step.on_failure, path + "/on_failure/", "on_failure of '" + path + "'");
+    if (const auto* g = std::get_if<model::GroupAction>(&step.action)) {
+      walk(g->steps, path + "/", depth);
+    }
+    const auto* inc = std::get_if<model::IncludeAction>(&step.action);
+    if (inc && inc->runbook && includes_ == Includes::kWalk && depth < kMaxIncludeDepth) {
+      runbook(*inc->runbook, path + "/", depth + 1);
+    }
+    handler(step.on_failure, path + "/on_failure/", "on_failure of '" + path + "'", depth);
   }
 }
 
 void StepTree::handler(const std::vector<model::Step>& steps, const std::string& prefix,
-                       std::string label) {
+                       std::string label, int depth) {
   if (steps.empty()) return;
   handlers_.push_back(HandlerNode{prefix, std::move(label), steps.front().location});
-  walk(steps, prefix);
+  walk(steps, prefix, depth);
 }
 
 const StepNode* StepTree::find(std::string_view path) const {
@@ -52,6 +70,23 @@ std::string static_path(std::string_view path) {
     }
   }
   return out;
+}
+
+std::string drop_static_prefix(std::string_view path, size_t n) {
+  size_t kept = 0;
+  int depth = 0;
+  size_t i = 0;
+  for (; i < path.size() && kept < n; ++i) {
+    const char c = path[i];
+    if (c == '[') {
+      ++depth;
+    } else if (c == ']' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      ++kept;
+    }
+  }
+  return std::string(path.substr(i));
 }
 
 }  // namespace rb::testing

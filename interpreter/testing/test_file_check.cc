@@ -13,7 +13,7 @@ namespace {
 class TestFileChecker {
  public:
   TestFileChecker(const model::Runbook& rb, Diagnostics& diags)
-      : rb_(rb), tree_(rb), diags_(diags), paths_(tree_.paths()) {
+      : rb_(rb), tree_(rb, StepTree::Includes::kWalk), diags_(diags), paths_(tree_.paths()) {
     for (const StepNode& s : tree_.steps()) {
       if (std::holds_alternative<model::ConfirmAction>(s.step->action)) gates_.push_back(s.path);
       if (const auto* set = std::get_if<model::SetAction>(&s.step->action)) {

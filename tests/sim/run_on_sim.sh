@@ -100,7 +100,8 @@ case $scenario in
     run mysql-rollback
     expect_rc 0
     # Units 0, 2 and 3, leader 2: non-leaders from the highest down, then the leader.
-    order=$(grep -oE '^> roll-(units|leader)\[[0-9]+\]  Roll back (the leader )?mysql/[0-9]+' "$out" | grep -oE 'mysql/[0-9]+' | tr '\n' ' ')
+    # (The steps of the shared procedure, lib/juju-charm-rollback.yaml, under its include step.)
+    order=$(grep -oE '^ *> rollback/roll-(units|leader)\[[0-9]+\]  Roll back (the leader )?mysql/[0-9]+' "$out" | grep -oE 'mysql/[0-9]+' | tr '\n' ' ')
     [[ $order == 'mysql/3 mysql/0 mysql/2 ' ]] || fail "units rolled in the order $order, expected mysql/3 mysql/0 mysql/2"
     not_sent 'resume-upgrade'
     not_sent 'get-primary'
@@ -121,7 +122,7 @@ case $scenario in
     run postgresql-k8s-rollback --no-init
     expect_rc 0
     printed '"message":"action terminated"'
-    printed 'ok resumed'
+    printed 'ok rollback/resumed'
     ;;
   postgresql-k8s-rollback-missing-action)
     # The PostgreSQL runbook pointed at a MySQL application: its get-primary action does not

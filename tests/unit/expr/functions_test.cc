@@ -28,7 +28,11 @@ TEST_CASE("contains: substring of a string, element of a list") {
         "contains() argument 2 must be a string, got integer");
   Failure f = eval_failure("contains(inputs.labels, 'team')");
   CHECK(f.message == "contains() argument 1 must be a string or a list, got map");
-  CHECK(f.hint == "use contains(keys(m), x) to look for a key");
+  CHECK(f.hint == "say which: contains(keys(m), x) for a key, contains(values(m), x) for a value");
+  // Over a map's keys or values, said explicitly.
+  CHECK(eval("contains(keys(inputs.labels), 'team')") == Value(true));
+  CHECK(eval("contains(values(inputs.labels), 'team')") == Value(false));
+  CHECK(eval("contains(values(inputs.labels), 'db')") == Value(true));
 }
 
 TEST_CASE("startsWith and endsWith") {

@@ -351,3 +351,29 @@ steps:
   CHECK(dot.find("shape=hexagon") != std::string::npos);
   CHECK(dot.find("style=dashed") != std::string::npos);
 }
+
+TEST_CASE("an assert's conditions are shown joined with &&, an || among them in parentheses") {
+  auto rb = load_rb(R"yaml(runbook: 1
+name: asserts
+inputs:
+  a: { type: string, default: x }
+  b: { type: string, default: "" }
+steps:
+  - id: both
+    assert:
+      - inputs.a != ''
+      - inputs.b == '' || inputs.a == 'x'
+  - id: one
+    assert: inputs.b == '' || inputs.a == 'x'
+  - id: written
+    assert:
+      - (inputs.b == '' || inputs.a == ')')
+      - (inputs.b == '') || (inputs.a == 'x')
+)yaml");
+  plan::Plan p = plan_of(*rb, inputs_of(*rb));
+  CHECK(step(p, "both").detail == "inputs.a != '' && (inputs.b == '' || inputs.a == 'x')");
+  CHECK(step(p, "one").detail == "inputs.b == '' || inputs.a == 'x'");
+  // Parentheses written already are not doubled; "(a) || (b)" is not one group.
+  CHECK(step(p, "written").detail ==
+        "(inputs.b == '' || inputs.a == ')') && ((inputs.b == '') || (inputs.a == 'x'))");
+}

@@ -1,6 +1,10 @@
 // The pieces of `runbook test`: globs, the mock runner on simulated time, and whole scenarios
 // run on the real engine, including a 30-minute wait and a resume.
+#include <stdlib.h>
 #include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
 
 #include "base/diagnostic_renderer.h"
 #include "check/checker.h"
@@ -9,6 +13,7 @@
 #include "testing/glob.h"
 #include "testing/mock_runner.h"
 #include "testing/scenario_runner.h"
+#include "testing/step_tree.h"
 #include "testing/test_file_check.h"
 
 using namespace rb;
@@ -22,8 +27,9 @@ struct Fixture {
   std::shared_ptr<const model::Runbook> runbook;
   std::shared_ptr<const model::TestFile> tests;
 
-  Fixture(const std::string& runbook_text, const std::string& test_text) {
-    runbook = load::load_runbook_text("rb.yaml", runbook_text, diags);
+  Fixture(const std::string& runbook_text, const std::string& test_text,
+          const std::string& path = "rb.yaml") {
+    runbook = load::load_runbook_text(path, runbook_text, diags);
     if (runbook) check::check_runbook(*runbook, diags);
     tests = load::load_test_text("rb.test.yaml", test_text, diags);
     if (tests && runbook) rb::testing::check_test_file(*tests, *runbook, diags);
@@ -296,4 +302,127 @@ scenarios:
   CHECK(messages(r) == std::vector<std::string>{
                            "rb.test.yaml:7:23: step 'g/c/on_failure/h' failed: exited with 1\n"
                            "  and 'failed' does not list it"});
+}
+
+namespace {
+
+// A folder with an included runbook: lib/inc.yaml, a guarded step, a gate, a set and a handler.
+struct IncludeFolder {
+  std::filesystem::path dir;
+  IncludeFolder() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "rb-test-inc-XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    dir = pattern;
+    std::filesystem::create_directory(dir / "lib");
+    std::ofstream(dir / "lib" / "inc.yaml") << R"(runbook: 1
+name: inc
+inputs:
+  mode: { type: string, required: true }
+steps:
+  - id: pick
+    if: inputs.mode == 'a'
+    run: do a
+  - id: gate
+    confirm: go on?
+  - id: note
+    set: { done: "yes" }
+on_failure:
+  - id: say
+    log: failed
+)";
+  }
+  ~IncludeFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+const char* const kIncluding = R"(runbook: 1
+name: outer
+inputs:
+  mode: { type: string, default: a }
+steps:
+  - id: inc
+    include: lib/inc.yaml
+    with: { mode: "${{ inputs.mode }}" }
+)";
+
+}  // namespace
+
+TEST_CASE("a test file names the steps, gates and vars of an included runbook by path") {
+  IncludeFolder folder;
+  Fixture fx(kIncluding, R"(runbook: rb.yaml
+mocks: [{ match: "do a" }]
+scenarios:
+  - name: a
+    approve: { inc/gate: true }
+    expect: { status: succeeded, ran: [inc/pick, inc/gate, inc/note], vars: { done: "yes" } }
+  - name: b
+    inputs: { mode: b }
+    approve: { inc/gate: false }
+    expect: { status: failed, failed: [inc/gate], skipped: [inc/pick], ran: [inc/on_failure/say] }
+)",
+             folder.path("rb.yaml"));
+  CHECK(messages(fx.run(0)).empty());
+  CHECK(messages(fx.run(1)).empty());
+
+  Diagnostics diags;
+  auto tests = load::load_test_text("rb.test.yaml", R"(runbook: rb.yaml
+scenarios:
+  - name: typo
+    approve: { gate: true }
+    expect: { ran: [inc/pik] }
+)",
+                                    diags);
+  REQUIRE(tests);
+  rb::testing::check_test_file(*tests, *fx.runbook, diags);
+  const std::string text = render_diagnostics(diags);
+  CHECK_THAT(text, Catch::Contains("'gate' is not a confirm step of the runbook"));
+  CHECK_THAT(text, Catch::Contains("hint: the confirm steps of 'outer': inc/gate"));
+  CHECK_THAT(text, Catch::Contains("the runbook has no step 'inc/pik'"));
+  CHECK_THAT(text, Catch::Contains("did you mean 'inc/pick'?"));
+}
+
+TEST_CASE("coverage: an included runbook's steps count for it, from the runbook including it") {
+  IncludeFolder folder;
+  Fixture fx(kIncluding, R"(runbook: rb.yaml
+mocks: [{ match: "do a" }]
+scenarios:
+  - name: a
+    approve: true
+  - name: b
+    inputs: { mode: b }
+)",
+             folder.path("rb.yaml"));
+  rb::testing::Coverage outer(fx.runbook);
+  auto includes = outer.include_steps();
+  REQUIRE(includes.size() == 1);
+  CHECK(includes[0].first == "inc");
+  REQUIRE(includes[0].second->runbook);
+  rb::testing::Coverage inner(includes[0].second->runbook);
+  outer.include("inc", &inner);
+
+  fx.run(0, &outer);
+  CHECK(outer.reached() == 1);  // the include step; its steps are not the outer runbook's
+  CHECK(outer.total() == 1);
+  CHECK(inner.total() == 5);  // pick (guard true and false), gate, note, on_failure/say
+  CHECK(inner.reached() == 3);
+  fx.run(1, &outer);  // mode b: pick skipped; paused at the gate
+  CHECK(rb::testing::coverage_report(inner) ==
+        "coverage of " + folder.path("lib/inc.yaml") +
+            " (inc): 4 of 5 steps and guard outcomes (80.0%)\n"
+            "  not reached: step 'on_failure/say' at " +
+            folder.path("lib/inc.yaml") +
+            ":14:5\n"
+            "  not reached: handler the runbook's on_failure at " +
+            folder.path("lib/inc.yaml") + ":14:5\n");
+}
+
+TEST_CASE("drop_static_prefix keeps the loop items of what follows the prefix") {
+  using rb::testing::drop_static_prefix;
+  CHECK(drop_static_prefix("inc/pick", 4) == "pick");
+  CHECK(drop_static_prefix("loop[0]/inc/units[1]/x", 9) == "units[1]/x");
+  CHECK(drop_static_prefix("inc[2]/on_failure/say", 4) == "on_failure/say");
+  CHECK(drop_static_prefix("inc", 4) == "");
 }

@@ -1,5 +1,6 @@
 #include "report/svg_graph.h"
 
+#include <dlfcn.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
@@ -8,6 +9,66 @@
 
 namespace rb::report {
 namespace {
+
+// The graphviz functions used, resolved once, the first time a report is drawn. libgvc is
+// loaded with dlopen, not linked: it brings seven libraries (cgraph, cdt, pathplan, ltdl, expat,
+// zlib) whose loading every `runbook` command would pay at start, when only `status --format
+// html` draws a graph. The types come from Debian's libgraphviz-dev headers.
+struct Api {
+#define RB_GV_FN(name) decltype(&::name) name = nullptr;
+  RB_GV_FN(agseterrf)
+  RB_GV_FN(agmemread)
+  RB_GV_FN(agclose)
+  RB_GV_FN(gvContext)
+  RB_GV_FN(gvLayout)
+  RB_GV_FN(gvRenderData)
+  RB_GV_FN(gvFreeRenderData)
+  RB_GV_FN(gvFreeLayout)
+#undef RB_GV_FN
+};
+
+const Api* g_api = nullptr;
+std::string g_load_error;
+
+void load_once() {
+  // libgvc needs libcgraph (agmemread and the rest are found through it).
+  void* h = ::dlopen("libgvc.so.6", RTLD_NOW | RTLD_LOCAL);
+  if (h == nullptr) {
+    g_load_error =
+        "the step graph is drawn by graphviz, which is not installed (Debian: apt-get install "
+        "libgvc6)";
+    return;
+  }
+  static Api api;
+  bool all = true;
+  auto bind = [&](auto& fn, const char* name) {
+    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
+    if (fn == nullptr) all = false;
+  };
+#define RB_GV_BIND(name) bind(api.name, #name);
+  RB_GV_BIND(agseterrf)
+  RB_GV_BIND(agmemread)
+  RB_GV_BIND(agclose)
+  RB_GV_BIND(gvContext)
+  RB_GV_BIND(gvLayout)
+  RB_GV_BIND(gvRenderData)
+  RB_GV_BIND(gvFreeRenderData)
+  RB_GV_BIND(gvFreeLayout)
+#undef RB_GV_BIND
+  if (!all) {
+    g_load_error = "the installed graphviz (libgvc) lacks a function the report uses";
+    return;
+  }
+  g_api = &api;
+}
+
+// graphviz, or nullptr with *error.
+const Api* api(std::string* error) {
+  static std::once_flag once;
+  std::call_once(once, load_once);
+  if (g_api == nullptr && error != nullptr) *error = g_load_error;
+  return g_api;
+}
 
 // graphviz prints its own errors to stderr by default; collect them instead.
 std::string* g_errors = nullptr;
@@ -43,12 +104,14 @@ std::string svg_element(const std::string& svg) {
 }  // namespace
 
 std::optional<std::string> dot_to_svg(const std::string& dot, std::string* error) {
+  const Api* gv = api(error);
+  if (gv == nullptr) return std::nullopt;
   // graphviz keeps global state (its error handler, the parser): one graph at a time.
   static std::mutex lock;
   std::lock_guard<std::mutex> guard(lock);
   std::string messages;
   g_errors = &messages;
-  agseterrf(collect_error);
+  gv->agseterrf(collect_error);
   auto fail = [&](const std::string& what) -> std::optional<std::string> {
     g_errors = nullptr;
     if (error) *error = what + (messages.empty() ? "" : ": " + messages);
@@ -60,24 +123,20 @@ std::optional<std::string> dot_to_svg(const std::string& dot, std::string* error
   // plugin) keeps a pointer to the last font name it measured, which gvFreeContext frees, so a
   // second context would read freed memory (AddressSanitizer found it). Reports are drawn once
   // per command; tests draw many.
-  static GVC_t* const context = gvContext();
-  if (context == nullptr) return fail("graphviz could not start");
-  struct Borrowed {
-    GVC_t* p;
-    GVC_t* get() const { return p; }
-  } gvc{context};
-  std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> graph(agmemread(dot.c_str()), agclose);
+  static GVC_t* const gvc = gv->gvContext();
+  if (gvc == nullptr) return fail("graphviz could not start");
+  std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> graph(gv->agmemread(dot.c_str()), gv->agclose);
   if (!graph) return fail("graphviz could not read the step graph");
-  if (gvLayout(gvc.get(), graph.get(), "dot") != 0) {
+  if (gv->gvLayout(gvc, graph.get(), "dot") != 0) {
     return fail(
         "graphviz could not lay out the step graph (is the 'dot' layout plugin installed?)");
   }
   char* data = nullptr;
   unsigned int length = 0;
-  int rendered = gvRenderData(gvc.get(), graph.get(), "svg", &data, &length);
+  int rendered = gv->gvRenderData(gvc, graph.get(), "svg", &data, &length);
   std::string svg = data ? std::string(data, length) : std::string();
-  if (data) gvFreeRenderData(data);
-  gvFreeLayout(gvc.get(), graph.get());
+  if (data) gv->gvFreeRenderData(data);
+  gv->gvFreeLayout(gvc, graph.get());
   if (rendered != 0 || svg.empty()) {
     return fail("graphviz could not draw SVG (is the graphviz 'core' plugin installed?)");
   }

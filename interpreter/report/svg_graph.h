@@ -1,6 +1,6 @@
 #pragma once
 // Lays out a graph written in dot and draws it as SVG, with graphviz's libraries in-process (no
-// `dot` program needed at run time).
+// `dot` program needed at run time), loaded the first time a graph is drawn.
 #include <optional>
 #include <string>
 

@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/boxed.h"
 #include "base/duration.h"
 #include "base/location.h"
 #include "base/source_file.h"
@@ -82,7 +83,7 @@ struct WaitAction {
   Duration timeout{600000};
   // Durations written as templates (`timeout: "${{ inputs.settle }}"`), rendered when the wait
   // starts; they replace the values above.
-  std::optional<expr::Template> interval_template, timeout_template;
+  Boxed<expr::Template> interval_template, timeout_template;
 };
 struct ConfirmAction {
   expr::Template message;
@@ -105,7 +106,7 @@ struct FailAction {
 };
 struct SleepAction {
   Duration duration{0};
-  std::optional<expr::Template> duration_template;  // sleep: "${{ ... }}", rendered at run time
+  Boxed<expr::Template> duration_template;  // sleep: "${{ ... }}", rendered at run time
 };
 struct Runbook;
 struct IncludeAction {
@@ -124,7 +125,7 @@ using Action = std::variant<CommandAction, WaitAction, ConfirmAction, AssertActi
 struct RetryPolicy {
   int attempts = 1;
   Duration delay{0};
-  std::optional<expr::Template> delay_template;  // delay: "${{ ... }}", rendered at run time
+  Boxed<expr::Template> delay_template;  // delay: "${{ ... }}", rendered at run time
   double backoff = 1.0;
   expr::ExprPtr until;  // retry until true (in addition to until success)
   Location location;
@@ -156,26 +157,27 @@ struct Step {
   Location action_location;
   Action action;
 
-  std::optional<expr::Template> name;
+  // The parts a step rarely has are Boxed (base/boxed.h): a pointer each when absent.
+  Boxed<expr::Template> name;
   std::string description;
   expr::ExprPtr guard;  // if:
   std::vector<Located<std::string>> needs;
   bool needs_given = false;
-  expr::ExprPtr for_each;                                     // for_each: EXPR
-  std::optional<std::vector<expr::Template>> for_each_items;  // for_each: [a, b]
-  std::string loop_var = "item";                              // as:
+  expr::ExprPtr for_each;                             // for_each: EXPR
+  Boxed<std::vector<expr::Template>> for_each_items;  // for_each: [a, b]
+  std::string loop_var = "item";                      // as:
   bool has_loop() const { return for_each != nullptr || for_each_items.has_value(); }
   // parallel: N (only with for_each): at most N items at the same time; 1, the default, runs
   // them one after another in order.
   int parallel = 1;
   Location parallel_location;  // unknown when not given
   FailureBudget max_failures;  // max_failures: N | "P%" (only with for_each)
-  std::optional<RetryPolicy> retry;
+  Boxed<RetryPolicy> retry;
   std::optional<Located<Duration>> timeout;
-  std::optional<expr::Template> timeout_template;  // timeout: "${{ ... }}", rendered at run time
+  Boxed<expr::Template> timeout_template;  // timeout: "${{ ... }}", rendered at run time
   bool continue_on_error = false;
   std::vector<NamedTemplate> env;
-  std::optional<expr::Template> cwd;
+  Boxed<expr::Template> cwd;
   Capture capture = Capture::kText;
   bool capture_given = false;
   std::vector<NamedExpr> outputs;

@@ -101,8 +101,12 @@ class JsonWriter {
       return;
     }
     out_ += '"';
-    for (char ch : s) {
-      const auto c = static_cast<unsigned char>(ch);
+    size_t plain = 0;  // the start of the bytes not yet written, which need no escape
+    for (size_t i = 0; i < s.size(); ++i) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(s, plain, i - plain);
+      plain = i + 1;
       switch (c) {
         case '"':
           out_ += "\\\"";
@@ -125,17 +129,15 @@ class JsonWriter {
         case '\t':
           out_ += "\\t";
           break;
-        default:
-          if (c < 0x20) {
-            static const char* kHex = "0123456789abcdef";
-            out_ += "\\u00";
-            out_ += kHex[c >> 4];
-            out_ += kHex[c & 15];
-          } else {
-            out_ += ch;
-          }
+        default: {
+          static const char* kHex = "0123456789abcdef";
+          out_ += "\\u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 15];
+        }
       }
     }
+    out_.append(s, plain, s.size() - plain);
     out_ += '"';
   }
   static bool valid_utf8(std::string_view s) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "base/bury.h"
 #include "cli/commands.h"
 #include "cli/load_and_check.h"
 #include "cli/review.h"
@@ -95,6 +96,9 @@ int run_plan(const PlanOptions& o) {
         : o.format == "markdown"
             ? plan::plan_markdown(plan, plan::MarkdownOptions{o.markdown_limit, mermaid})
             : plan::plan_text(plan);
+    // The command ends here: the model and the plan are not freed step by step (base/bury.h).
+    bury(std::move(head.runbook));
+    bury(std::make_shared<plan::Plan>(std::move(plan)));
     return write_output(text, o.output) ? kExitOk : kExitFailed;
   }
 

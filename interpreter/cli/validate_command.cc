@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "base/bury.h"
 #include "cli/commands.h"
 #include "cli/load_and_check.h"
 
@@ -97,6 +98,7 @@ int run_validate(const ValidateOptions& o) {
   const bool usable = expand(o.files, &files, &skipped);
   size_t errors = 0, warnings = 0, bad_files = 0;
   for (const std::string& file : files) {
+    const bool last = &file == &files.back();
     if (is_test_file(file)) {
       CheckedTestFile t = load_and_check_test(file);
       print_test_file_problems(t);
@@ -126,6 +128,7 @@ int run_validate(const ValidateOptions& o) {
       std::printf("%s: ok (%s, %zu step%s)\n", file.c_str(), rb.name.value.c_str(), steps,
                   steps == 1 ? "" : "s");
     }
+    if (last) bury(std::move(c.runbook));  // the command ends: no need to free it step by step
   }
   const std::string skipped_text =
       skipped == 0 ? ""

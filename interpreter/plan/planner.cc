@@ -89,11 +89,14 @@ class PlanScope : public expr::Scope {
   command::RootValues names_;
 };
 
-// steps.ID of a step that was skipped: known before the run.
-Value skipped_step_value() {
-  return expr::Map{{"status", "skipped"}, {"exit_code", Value()},     {"stdout", ""},
-                   {"stderr", ""},        {"output", Value()},        {"outputs", expr::Map{}},
-                   {"attempts", 0},       {"duration_ms", int64_t{0}}};
+// steps.ID of a step that was skipped: known before the run. One map, shared by every skipped
+// step (a Value's map is copied before it is changed).
+const Value& skipped_step_value() {
+  static const Value v =
+      expr::Map{{"status", "skipped"}, {"exit_code", Value()},     {"stdout", ""},
+                {"stderr", ""},        {"output", Value()},        {"outputs", expr::Map{}},
+                {"attempts", 0},       {"duration_ms", int64_t{0}}};
+  return v;
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {

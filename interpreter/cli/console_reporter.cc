@@ -124,18 +124,22 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
     }
   }
   if (held.empty()) held_.erase({path, is_stderr});
-  // Line by line, not byte by byte: a gigabyte of output goes out at the speed of write().
+  // Line by line, not byte by byte, into one buffer written with one fwrite: two stdio calls a
+  // line (the prefix, the line) were half the time of a gigabyte of short lines.
+  std::string text;
+  text.reserve(chunk.size() + 8 * prefix.size());
   while (!chunk.empty()) {
     if (at_start) {
-      std::fwrite(prefix.data(), 1, prefix.size(), f);
+      text += prefix;
       at_start = false;
     }
     const size_t nl = chunk.find('\n');
     const size_t n = nl == std::string_view::npos ? chunk.size() : nl + 1;
-    std::fwrite(chunk.data(), 1, n, f);
+    text.append(chunk.data(), n);
     if (nl != std::string_view::npos) at_start = true;
     chunk.remove_prefix(n);
   }
+  std::fwrite(text.data(), 1, text.size(), f);
   std::fflush(f);
 }
 

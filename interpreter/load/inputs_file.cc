@@ -27,7 +27,7 @@ std::optional<expr::Map> read_inputs_file(const std::string& path, Diagnostics& 
   std::unique_ptr<yaml::Tree> tree;
   try {
     tree = yaml::Tree::parse(*file, "an inputs file", diags);
-  } catch (const yaml::SyntaxError& e) {
+  } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags, "");
     return std::nullopt;
   }

@@ -130,7 +130,7 @@ std::shared_ptr<const model::Runbook> RunbookLoader::load_text(const std::string
   std::unique_ptr<yaml::Tree> tree;
   try {
     tree = yaml::Tree::parse(*file, "a runbook", diags_);
-  } catch (const yaml::SyntaxError& e) {
+  } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags_,
                       "check the indentation and quoting around here; a value holding ': ' or "
                       "starting with '{', '[', '*', '&' or '!' needs quotes");

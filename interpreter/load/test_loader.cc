@@ -319,7 +319,7 @@ std::shared_ptr<const model::TestFile> load_test_text(const std::string& path, s
   std::unique_ptr<yaml::Tree> tree;
   try {
     tree = yaml::Tree::parse(*file, "a test file", diags);
-  } catch (const yaml::SyntaxError& e) {
+  } catch (const YAML::Exception& e) {
     report_yaml_error(*file, e, diags,
                       "check the indentation and quoting around here; a value holding ': ' or "
                       "starting with '{', '[', '*', '&' or '!' needs quotes");

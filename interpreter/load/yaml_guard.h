@@ -4,20 +4,20 @@
 // (`!!python/name:...`, `!shell` are ignored by everything else, so they would be accepted
 // silently), a second document or text after `...`, and nesting deeper than any runbook has.
 // Private to the loader.
-#include <string>
+#include <yaml-cpp/exceptions.h>
+
 #include <string_view>
 
 #include "base/diagnostic.h"
 #include "base/source_file.h"
-#include "load/yaml_tree.h"
 
 namespace rb::load {
 
 // Deepest nesting of mappings and lists accepted.
 inline constexpr int kMaxYamlDepth = 64;
 
-// A YAML syntax error as a plain, located message.
-void report_yaml_error(const SourceFile& file, const yaml::SyntaxError& e, Diagnostics& diags,
+// A YAML::Exception as a plain, located message (yaml-cpp's depth limit says "bad file").
+void report_yaml_error(const SourceFile& file, const YAML::Exception& e, Diagnostics& diags,
                        std::string hint);
 
 }  // namespace rb::load

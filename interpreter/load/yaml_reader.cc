@@ -12,8 +12,8 @@ namespace rb::load {
 
 Location YamlReader::at(const yaml::Node& node, Location fallback) const {
   if (!node.IsDefined()) return fallback;
-  const yaml::Mark m = node.Mark();
-  if (m.is_null()) return fallback;
+  YAML::Mark m = node.Mark();
+  if (m.line < 0 || m.column < 0 || m.is_null()) return fallback;
   return Location{&file_, m.line + 1, m.column + 1};
 }
 

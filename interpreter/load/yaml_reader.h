@@ -1,6 +1,6 @@
 #pragma once
 // Typed reads from YAML nodes (yaml_tree.h), each reporting a located diagnostic when the node is
-// not what the format wants. Private to the loader: nothing outside load/ includes libyaml.
+// not what the format wants. Private to the loader: nothing outside load/ includes yaml-cpp.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,7 +23,7 @@ class YamlReader {
   const SourceFile& file() const { return file_; }
   Diagnostics& diags() { return diags_; }
 
-  // The node's location; `fallback` when the node has none.
+  // The node's location; `fallback` when yaml-cpp has none (an empty value).
   Location at(const yaml::Node& node, Location fallback = {}) const;
   // Width of the node in the source line, for the underline (scalars only; 1 otherwise).
   int width(const yaml::Node& node) const;

@@ -1,6 +1,9 @@
 #include "load/yaml_tree.h"
 
-#include <yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
 
 #include "load/yaml_guard.h"
 
@@ -9,145 +12,60 @@ namespace {
 
 const std::string kEmpty;
 const std::string kTagNames[] = {"", "?", "!", "tag:yaml.org,2002:str"};
-const char* const kOneDocument =
-    "a file holds one document: remove the '---' or '...' line and what follows, or move it to "
-    "a file of its own";
 
 // Thrown from the event handler to stop the parse at the first refused feature.
 struct Refused {
-  Mark mark;
+  YAML::Mark mark;
   std::string message;
   std::string hint;
 };
 
-Location where(const SourceFile& file, const Mark& mark) {
-  if (mark.is_null()) return Location{&file, 1, 1};
+Location where(const SourceFile& file, const YAML::Mark& mark) {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return Location{&file, 1, 1};
   return Location{&file, mark.line + 1, mark.column + 1};
 }
-
-// libyaml counts its marks in characters; diagnostics count bytes. Marks mostly come in the
-// order of the text, so a cursor walks forward from the last one (back to the start if not).
-class Marks {
- public:
-  explicit Marks(const SourceFile& file) : file_(file), text_(file.text()) {
-    // libyaml skips a byte-order mark without counting it.
-    if (text_.size() >= 3 && text_.compare(0, 3, "\xEF\xBB\xBF") == 0) start_ = byte_ = 3;
-  }
-  Mark at(const yaml_mark_t& m) {
-    if (m.index < chars_) chars_ = 0, byte_ = start_;
-    while (chars_ < m.index && byte_ < text_.size()) {
-      ++byte_;
-      while (byte_ < text_.size() && (static_cast<unsigned char>(text_[byte_]) & 0xC0) == 0x80) {
-        ++byte_;
-      }
-      ++chars_;
-    }
-    return at_byte(byte_);
-  }
-  Mark at_byte(size_t offset) const {
-    auto [line, column] = file_.line_column(std::min(offset, text_.size()));
-    return Mark{line - 1, column - 1};
-  }
-
- private:
-  const SourceFile& file_;
-  const std::string& text_;
-  size_t start_ = 0;
-  size_t chars_ = 0;  // the cursor: this many characters ...
-  size_t byte_ = 0;   // ... end at this byte
-};
-
-// What yaml-cpp read as a null: an untagged plain scalar that is empty, ~ or null.
-bool is_null_text(const char* s, size_t n) {
-  std::string_view v(s, n);
-  return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL";
-}
-
-// The parser, freed however the parse ends.
-struct Parser {
-  yaml_parser_t p;
-  Parser() { yaml_parser_initialize(&p); }
-  ~Parser() { yaml_parser_delete(&p); }
-  Parser(const Parser&) = delete;
-  Parser& operator=(const Parser&) = delete;
-};
-
-struct Event {
-  yaml_event_t e;
-  ~Event() { yaml_event_delete(&e); }
-};
 
 }  // namespace
 
 // Builds the tree from the parser's events, refusing the features a runbook never needs.
-class Builder {
+class Builder : public YAML::EventHandler {
  public:
-  Builder(Tree& tree, const SourceFile& file, std::string_view what)
-      : tree_(tree), marks_(file), what_(what) {}
+  Builder(Tree& tree, std::string_view what) : tree_(tree), what_(what) {}
 
-  // Parses the whole stream; throws Refused or SyntaxError.
-  void run(yaml_parser_t& parser) {
-    for (;;) {
-      Event ev;
-      if (!yaml_parser_parse(&parser, &ev.e)) {
-        // Text after `...` is a second document that libyaml cannot even start.
-        if (ended_) {
-          throw Refused{marks_.at(parser.problem_mark), "a second YAML document in " + what_,
-                        kOneDocument};
-        }
-        throw syntax_error(parser);
-      }
-      const yaml_event_t& e = ev.e;
-      switch (e.type) {
-        case YAML_STREAM_END_EVENT:
-          return;
-        case YAML_DOCUMENT_START_EVENT:
-          if (++documents_ > 1) {
-            throw Refused{marks_.at(e.start_mark), "a second YAML document in " + what_,
-                          kOneDocument};
-          }
-          break;
-        case YAML_DOCUMENT_END_EVENT:
-          ended_ = true;
-          break;
-        case YAML_ALIAS_EVENT:
-          throw Refused{marks_.at(e.start_mark),
-                        "YAML aliases ('*name') are not allowed in " + what_,
-                        "write the value out where it is used (a value starting with '*' needs "
-                        "quotes)"};
-        case YAML_SCALAR_EVENT: {
-          const auto& sc = e.data.scalar;
-          const Mark mark = marks_.at(e.start_mark);
-          const bool plain = sc.style == YAML_PLAIN_SCALAR_STYLE;
-          const char* value = reinterpret_cast<const char*>(sc.value);
-          if (sc.tag == nullptr && plain && is_null_text(value, sc.length)) {
-            check(mark, "", sc.anchor);
-            add(Type::kNull, 0, mark);
-            break;
-          }
-          uint8_t t = check(mark, tag_of(sc.tag, plain), sc.anchor);
-          uint32_t index = add(Type::kScalar, t, mark);
-          tree_.nodes_[index].first = static_cast<uint32_t>(tree_.scalars_.size());
-          tree_.scalars_.emplace_back(value, sc.length);
-          break;
-        }
-        case YAML_SEQUENCE_START_EVENT:
-          open(Type::kSequence, marks_.at(e.start_mark), tag_of(e.data.sequence_start.tag, true),
-               e.data.sequence_start.anchor);
-          break;
-        case YAML_MAPPING_START_EVENT:
-          open(Type::kMap, marks_.at(e.start_mark), tag_of(e.data.mapping_start.tag, true),
-               e.data.mapping_start.anchor);
-          break;
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-          close();
-          break;
-        default:  // stream start
-          break;
-      }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ > 1) {
+      throw Refused{mark, "a second YAML document in " + what_,
+                    "a file holds one document: remove the '---' or '...' line and what "
+                    "follows, or move it to a file of its own"};
     }
   }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check(mark, "", anchor);
+    add(Type::kNull, 0, mark);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    throw Refused{mark, "YAML aliases ('*name') are not allowed in " + what_,
+                  "write the value out where it is used (a value starting with '*' needs "
+                  "quotes)"};
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    uint8_t t = check(mark, tag, anchor);
+    uint32_t index = add(Type::kScalar, t, mark);
+    tree_.nodes_[index].first = static_cast<uint32_t>(tree_.scalars_.size());
+    tree_.scalars_.push_back(value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Type::kSequence, mark, tag, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Type::kMap, mark, tag, anchor);
+  }
+  void OnMapEnd() override { close(); }
 
   bool has_root() const { return has_root_; }
 
@@ -157,34 +75,14 @@ class Builder {
     size_t pending_from;  // where its children start in pending_
   };
 
-  // yaml-cpp's names for a node with no tag written: "?" plain, "!" quoted.
-  static std::string_view tag_of(const yaml_char_t* tag, bool plain) {
-    if (tag != nullptr) return reinterpret_cast<const char*>(tag);
-    return plain ? "?" : "!";
-  }
-
-  SyntaxError syntax_error(const yaml_parser_t& p) {
-    // A reader error (bad UTF-8, a control character) has a byte offset, the others a mark.
-    Mark mark =
-        p.error == YAML_READER_ERROR ? marks_.at_byte(p.problem_offset) : marks_.at(p.problem_mark);
-    std::string msg = p.problem != nullptr ? p.problem : "cannot parse";
-    if (p.context != nullptr) {
-      msg += std::string(", ") + p.context;
-      const Mark from = marks_.at(p.context_mark);
-      if (!from.is_null() && from.line != mark.line) {
-        msg += " that starts on line " + std::to_string(from.line + 1);
-      }
-    }
-    return SyntaxError{mark, msg};
-  }
-
-  uint32_t add(Type type, uint8_t tag, const Mark& mark) {
+  uint32_t add(Type type, uint8_t tag, const YAML::Mark& mark) {
     const auto index = static_cast<uint32_t>(tree_.nodes_.size());
     Tree::Data d;
     d.type = type;
     d.tag = tag;
     d.line = mark.line;
     d.column = mark.column;
+    d.pos = mark.pos;
     tree_.nodes_.push_back(d);
     if (open_.empty()) {
       if (!has_root_) tree_.root_ = index;
@@ -194,7 +92,7 @@ class Builder {
     }
     return index;
   }
-  void open(Type type, const Mark& mark, std::string_view tag, const yaml_char_t* anchor) {
+  void open(Type type, const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
     uint8_t t = check(mark, tag, anchor);
     if (static_cast<int>(open_.size()) + 1 > kMaxYamlDepth) {
       throw Refused{
@@ -215,8 +113,8 @@ class Builder {
                            pending_.end());
     pending_.resize(o.pending_from);
   }
-  uint8_t check(const Mark& mark, std::string_view tag, const yaml_char_t* anchor) {
-    if (anchor != nullptr) {
+  uint8_t check(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) {
       throw Refused{mark, "YAML anchors ('&name') are not allowed in " + what_,
                     "write the value out where it is used (a value starting with '&' needs "
                     "quotes)"};
@@ -225,18 +123,15 @@ class Builder {
     for (uint8_t i = 0; i < 4; ++i) {
       if (tag == kTagNames[i]) return i;
     }
-    std::string t(tag);
-    std::string shown = t.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + t.substr(18) : t;
+    std::string shown = tag.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + tag.substr(18) : tag;
     throw Refused{mark, "YAML tag '" + shown + "' is not allowed in " + what_,
                   "runbook values are plain text, numbers, lists and mappings; remove the "
                   "tag, or quote the value if the '!' is part of the text"};
   }
 
   Tree& tree_;
-  Marks marks_;
   std::string what_;
   int documents_ = 0;
-  bool ended_ = false;  // the first document has ended
   bool has_root_ = false;
   std::vector<Open> open_;
   std::vector<uint32_t> pending_;
@@ -245,24 +140,21 @@ class Builder {
 std::unique_ptr<Tree> Tree::parse(const SourceFile& file, std::string_view what,
                                   Diagnostics& diags) {
   auto tree = std::make_unique<Tree>();
-  const std::string& text = file.text();
-  Parser parser;
-  yaml_parser_set_input_string(&parser.p, reinterpret_cast<const unsigned char*>(text.data()),
-                               text.size());
-  Builder builder(*tree, file, what);
+  std::istringstream in(file.text());
+  YAML::Parser parser(in);
+  Builder builder(*tree, what);
   try {
     // Anything after the first document is a second one (after `---`, or text after `...`).
-    builder.run(parser.p);
+    while (parser.HandleNextDocument(builder)) {
+    }
   } catch (const Refused& r) {
     diags.error(where(file, r.mark), r.message, r.hint);
     return nullptr;
   }
   if (!builder.has_root()) {  // no document: only comments, or nothing
-    tree->nodes_.push_back(Data{Type::kNull, 0, 0, 0, -1, -1});
+    tree->nodes_.push_back(Data{Type::kNull, 0, 0, 0, -1, -1, -1});
     tree->root_ = 0;
   }
-  tree->nodes_.shrink_to_fit();
-  tree->children_.shrink_to_fit();
   return tree;
 }
 
@@ -280,10 +172,14 @@ const std::string& Node::Tag() const {
   return kTagNames[tree_->nodes_[index_].tag];
 }
 
-Mark Node::Mark() const {
-  if (tree_ == nullptr) return yaml::Mark::null_mark();
+YAML::Mark Node::Mark() const {
+  if (tree_ == nullptr) return YAML::Mark::null_mark();
   const Tree::Data& d = tree_->nodes_[index_];
-  return yaml::Mark{d.line, d.column};
+  YAML::Mark m;
+  m.pos = d.pos;
+  m.line = d.line;
+  m.column = d.column;
+  return m;
 }
 
 size_t Node::size() const {

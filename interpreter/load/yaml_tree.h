@@ -1,14 +1,13 @@
 #pragma once
-// A YAML document as a compact tree of our own, built from libyaml's event parser in one pass
+// A YAML document as a compact tree of our own, built from yaml-cpp's event parser in one pass
 // that also refuses what a runbook never needs (yaml_guard.h). It replaces YAML::Node, whose
 // per-node shared pointers, reference nodes and maps made a 20,000-step runbook cost 130 MB:
 // here every node is one small record in one array, scalars are kept once, and a collection's
 // children are a slice of one index array. The reading interface keeps YAML::Node's names and
 // meaning (IsDefined, IsMap, Scalar, Tag, Mark, operator[] finding the first equal key,
 // iteration yielding items, or pairs with first/second), so the loaders read it as before.
-// libyaml (a C parser) replaced yaml-cpp's event parser, whose scanner spent 1,500 instructions
-// a byte: half of `validate`'s time on a large runbook. Private to the loader: nothing outside
-// load/ includes libyaml's yaml.h.
+// Private to the loader: nothing outside load/ includes yaml-cpp.
+#include <yaml-cpp/mark.h>
 
 #include <cstdint>
 #include <memory>
@@ -23,20 +22,6 @@ namespace rb::load::yaml {
 
 class Tree;
 
-// Where a node starts, 0-based, the column in bytes; line -1: none.
-struct Mark {
-  int line = -1;
-  int column = -1;
-  bool is_null() const { return line < 0 || column < 0; }
-  static Mark null_mark() { return Mark(); }
-};
-
-// A YAML syntax error, thrown by Tree::parse: libyaml's message and where it found the problem.
-struct SyntaxError {
-  Mark mark;
-  std::string msg;
-};
-
 enum class Type : uint8_t { kUndefined, kNull, kScalar, kSequence, kMap };
 
 class Node {
@@ -50,10 +35,10 @@ class Node {
   bool IsMap() const { return type() == Type::kMap; }
   // The text of a scalar; empty for anything else.
   const std::string& Scalar() const;
-  // As yaml-cpp gave it: "?" for a plain node, "!" for a quoted or block scalar, "" for a null,
-  // else the tag written (only tag:yaml.org,2002:str passes the guard).
+  // As yaml-cpp gives it: "?" for a plain node, "!" for a quoted scalar, "" for a null, else the
+  // tag written (only tag:yaml.org,2002:str passes the guard).
   const std::string& Tag() const;
-  yaml::Mark Mark() const;
+  YAML::Mark Mark() const;
   // Items of a list, pairs of a mapping; 0 otherwise.
   size_t size() const;
   // The value of the first pair whose key is the scalar `key`; undefined when there is none or
@@ -122,7 +107,7 @@ class Tree {
 
   // Parses `file`'s text. Reports the first refused feature (anchors, aliases, tags other than
   // !!str, a second document, nesting deeper than kMaxYamlDepth), located, and returns null;
-  // `what` names the file in messages ("a runbook"). Throws SyntaxError on a syntax error.
+  // `what` names the file in messages ("a runbook"). Throws YAML::Exception on a syntax error.
   static std::unique_ptr<Tree> parse(const SourceFile& file, std::string_view what,
                                      Diagnostics& diags);
 
@@ -136,6 +121,7 @@ class Tree {
     uint32_t count = 0;  // a scalar: its text in scalars_ (first)
     int32_t line = -1;   // the mark, 0-based; -1: none
     int32_t column = -1;
+    int32_t pos = -1;
   };
   std::vector<Data> nodes_;
   std::vector<uint32_t> children_;

@@ -220,7 +220,7 @@ std::string diff_json(const Plan& base, const Plan& head, const std::vector<Step
     changes.push_back({{"step", c.step}, {"change", c.change}, {"fields", c.fields}});
   }
   j["diff"] = std::move(changes);
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace rb::plan

@@ -7,9 +7,12 @@
 #include <vector>
 
 #include "base/sha256.h"
+#include "expr/text_units.h"
 
 namespace rb::plan {
 namespace {
+
+constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 
 using nlohmann::ordered_json;
 
@@ -52,10 +55,10 @@ class JsonWriter {
   void json(const ordered_json& j) {
     item();
     if (indent_ < 0) {
-      out_ += j.dump();
+      out_ += j.dump(-1, ' ', false, kReplace);
       return;
     }
-    const std::string text = j.dump(indent_);
+    const std::string text = j.dump(indent_, ' ', false, kReplace);
     const std::string pad(levels_.size() * static_cast<size_t>(indent_), ' ');
     for (char c : text) {
       out_ += c;
@@ -97,7 +100,8 @@ class JsonWriter {
   // nlohmann's escaping: ", \\, \b \f \n \r \t, other bytes below 0x20 as \u00xx, UTF-8 as is.
   void quoted(std::string_view s) {
     if (!valid_utf8(s)) {
-      out_ += ordered_json(std::string(s)).dump();  // throws, as the tree's dump did
+      // A byte that is not UTF-8 (an input given as -i msg=$'\xff') is written as U+FFFD.
+      out_ += ordered_json(std::string(s)).dump(-1, ' ', false, kReplace);
       return;
     }
     out_ += '"';
@@ -180,8 +184,22 @@ class JsonWriter {
 };
 
 // The value as JSON (values never hold unknowns here: inputs are known or listed as not given).
+// A byte that is not UTF-8 (an input given as -i msg=$'\xff') is shown as U+FFFD: JSON holds
+// only UTF-8.
 ordered_json value_json(const expr::Value& v) {
-  return ordered_json::parse(v.to_json());
+  const std::string text = v.to_json();
+  ordered_json j = ordered_json::parse(text, nullptr, false);
+  if (!j.is_discarded()) return j;
+  std::string clean;
+  for (std::string_view c : expr::characters(text)) {
+    if (c.size() == 1 && static_cast<unsigned char>(c[0]) >= 0x80) {
+      clean += "\xEF\xBF\xBD";
+    } else {
+      clean += c;
+    }
+  }
+  j = ordered_json::parse(clean, nullptr, false);
+  return j.is_discarded() ? ordered_json(nullptr) : j;
 }
 
 // What a reviewer approves: every field but warnings and probe results. The object is left open

@@ -352,3 +352,24 @@ TEST_CASE("validate notes a template that starts an argument with a value that c
   CHECK_FALSE(contains(seeds.err, "note:"));
   CHECK_FALSE(contains(seeds.err, "warning:"));
 }
+
+TEST_CASE("an input that is not UTF-8 is planned and run, not a crash") {
+  Sandbox s;
+  write_file(s.dir + "/msg.yaml",
+             "runbook: 1\nname: m\ninputs:\n  msg: { type: string }\n"
+             "steps:\n  - run: printf '%s' ${{ inputs.msg }} > " +
+                 s.out + "/msg\n");
+  for (const char* format : {"text", "json", "markdown"}) {
+    CliResult r =
+        s.runbook({"plan", s.dir + "/msg.yaml", "-i", "msg=\xff\xfe ok", "--format", format});
+    INFO(format << ": " << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    if (std::string(format) == "json") {
+      CHECK_FALSE(nlohmann::json::parse(r.out, nullptr, false).is_discarded());
+    }
+  }
+  CliResult r = s.runbook({"run", s.dir + "/msg.yaml", "-i", "msg=\xff\xfe ok"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(s.file("msg") == "\xff\xfe ok");  // the command gets the bytes as given
+}

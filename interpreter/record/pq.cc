@@ -1,11 +1,12 @@
 #include "record/pq.h"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <cctype>
 #include <mutex>
 #include <utility>
+
+#include "base/shared_library.h"
 
 namespace rb::record::pq {
 namespace {
@@ -35,20 +36,11 @@ const Api* g_api = nullptr;
 std::string g_load_error;
 
 void load_once() {
-  void* h = ::dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-  if (h == nullptr) {
-    g_load_error =
-        "the PostgreSQL state backend needs libpq, which is not installed (Debian: apt-get "
-        "install libpq5)";
-    return;
-  }
+  SharedLibrary lib("libpq.so.5",
+                    "the PostgreSQL state backend needs libpq, which is not installed (Debian: "
+                    "apt-get install libpq5)");
   static Api api;
-  bool all = true;
-  auto bind = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-    if (fn == nullptr) all = false;
-  };
-#define RB_PQ_BIND(name) bind(api.name, #name);
+#define RB_PQ_BIND(name) lib.bind(api.name, #name);
   RB_PQ_BIND(PQconnectdbParams)
   RB_PQ_BIND(PQstatus)
   RB_PQ_BIND(PQerrorMessage)
@@ -65,11 +57,10 @@ void load_once() {
   RB_PQ_BIND(PQconninfoParse)
   RB_PQ_BIND(PQconninfoFree)
 #undef RB_PQ_BIND
-  if (!all) {
-    g_load_error = "the installed libpq is too old for the PostgreSQL state backend";
-    return;
+  if (lib.usable("the installed libpq is too old for the PostgreSQL state backend",
+                 &g_load_error)) {
+    g_api = &api;
   }
-  g_api = &api;
 }
 
 const Api* api(std::string* error) {

@@ -1,11 +1,12 @@
 #include "report/svg_graph.h"
 
-#include <dlfcn.h>
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
 #include <memory>
 #include <mutex>
+
+#include "base/shared_library.h"
 
 namespace rb::report {
 namespace {
@@ -32,20 +33,11 @@ std::string g_load_error;
 
 void load_once() {
   // libgvc needs libcgraph (agmemread and the rest are found through it).
-  void* h = ::dlopen("libgvc.so.6", RTLD_NOW | RTLD_LOCAL);
-  if (h == nullptr) {
-    g_load_error =
-        "the step graph is drawn by graphviz, which is not installed (Debian: apt-get install "
-        "libgvc6)";
-    return;
-  }
+  SharedLibrary lib("libgvc.so.6",
+                    "the step graph is drawn by graphviz, which is not installed (Debian: "
+                    "apt-get install libgvc6)");
   static Api api;
-  bool all = true;
-  auto bind = [&](auto& fn, const char* name) {
-    fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-    if (fn == nullptr) all = false;
-  };
-#define RB_GV_BIND(name) bind(api.name, #name);
+#define RB_GV_BIND(name) lib.bind(api.name, #name);
   RB_GV_BIND(agseterrf)
   RB_GV_BIND(agmemread)
   RB_GV_BIND(agclose)
@@ -55,11 +47,10 @@ void load_once() {
   RB_GV_BIND(gvFreeRenderData)
   RB_GV_BIND(gvFreeLayout)
 #undef RB_GV_BIND
-  if (!all) {
-    g_load_error = "the installed graphviz (libgvc) lacks a function the report uses";
-    return;
+  if (lib.usable("the installed graphviz (libgvc) lacks a function the report uses",
+                 &g_load_error)) {
+    g_api = &api;
   }
-  g_api = &api;
 }
 
 // graphviz, or nullptr with *error.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz one target for a given time: scripts/fuzz.sh TARGET SECONDS
-# TARGET: load_check | expr | template_shell | journal. Builds build-fuzz/ with clang (libFuzzer,
+# TARGET: load_check | expr | template_shell | journal | yaml_split. Builds build-fuzz/ with clang (libFuzzer,
 # ASan, UBSan), seeds a corpus from runbooks/, examples/, tests/ (kept in build-fuzz/corpus/), and
 # saves any crash input under fuzz/regressions/TARGET/ (add it to git: it becomes a test).
 set -euo pipefail
@@ -16,7 +16,7 @@ corpus="build-fuzz/corpus/$target"
 mkdir -p "$corpus" "fuzz/regressions/$target"
 if [ -z "$(ls -A "$corpus")" ]; then
   case "$target" in
-    load_check | template_shell)
+    load_check | template_shell | yaml_split)
       find runbooks examples tests -name '*.yaml' -size -64k -exec cp {} "$corpus/" \; ;;
     expr)  # every ${{ }} expression in the runbooks, one per file
       grep -rhoE '\$\{\{[^}]*\}\}' runbooks examples tests --include='*.yaml' | sort -u |

@@ -100,6 +100,12 @@ class Node::Iterator {
   mutable Entry entry_;
 };
 
+// How a long file's parse is shared out (yaml_tree.cc says how and why it gives the same tree).
+struct SplitOptions {
+  size_t min_bytes = 64 * 1024;  // a shorter list of steps is parsed in one piece
+  int pieces = 0;                // how many pieces at most; 0: one per hardware thread, up to 8
+};
+
 class Tree {
  public:
   // The first document's root: a null node when the text holds no document (only comments).
@@ -108,15 +114,22 @@ class Tree {
   // Parses `file`'s text. Reports the first refused feature (anchors, aliases, tags other than
   // !!str, a second document, nesting deeper than kMaxYamlDepth), located, and returns null;
   // `what` names the file in messages ("a runbook"). Throws YAML::Exception on a syntax error.
+  // A long top-level `steps:` list is parsed in pieces on several threads; the tree, and every
+  // error, is the same as one parse would give.
   static std::unique_ptr<Tree> parse(const SourceFile& file, std::string_view what,
-                                     Diagnostics& diags);
+                                     Diagnostics& diags, const SplitOptions& split = {});
+
+  // How many parses made this tree: 1, or the pieces of a split parse (for tests).
+  int pieces() const { return pieces_; }
 
  private:
   friend class Node;
   friend class Builder;
+  friend struct Pieces;
   struct Data {
     Type type = Type::kUndefined;
     uint8_t tag = 0;     // index into the tag names: "", "?", "!", tag:yaml.org,2002:str
+    bool flow = false;   // a collection written in flow style ([a, b], {a: b})
     uint32_t first = 0;  // a collection: its children in children_ (pairs in a mapping);
     uint32_t count = 0;  // a scalar: its text in scalars_ (first)
     int32_t line = -1;   // the mark, 0-based; -1: none
@@ -127,6 +140,7 @@ class Tree {
   std::vector<uint32_t> children_;
   std::vector<std::string> scalars_;
   uint32_t root_ = 0;
+  int pieces_ = 1;
 };
 
 }  // namespace rb::load::yaml

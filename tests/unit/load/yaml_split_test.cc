@@ -1,0 +1,201 @@
+// The split parse (yaml_tree.cc, Pieces) gives the tree, and every message, of one parse.
+#include <yaml-cpp/exceptions.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "base/diagnostic_renderer.h"
+#include "load/yaml_tree.h"
+
+using namespace rb;
+using rb::load::yaml::Node;
+using rb::load::yaml::SplitOptions;
+using rb::load::yaml::Tree;
+
+namespace {
+
+void describe(const Node& n, std::string& out) {
+  const YAML::Mark m = n.Mark();
+  out += std::to_string(m.line) + ":" + std::to_string(m.column) + "@" + std::to_string(m.pos) +
+         " " + n.Tag() + " ";
+  if (n.IsNull()) {
+    out += "~\n";
+  } else if (n.IsScalar()) {
+    out += "'" + n.Scalar() + "'\n";
+  } else if (n.IsSequence()) {
+    out += "[" + std::to_string(n.size()) + "\n";
+    for (const Node& item : n) describe(item, out);
+    out += "]\n";
+  } else if (n.IsMap()) {
+    out += "{" + std::to_string(n.size()) + "\n";
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      describe(it->first, out);
+      describe(it->second, out);
+    }
+    out += "}\n";
+  } else {
+    out += "?\n";
+  }
+}
+
+struct Parsed {
+  std::string tree;    // the whole tree, every mark
+  std::string errors;  // a refusal, or yaml-cpp's exception
+  int pieces = 0;
+};
+
+Parsed parse(const std::string& text, const SplitOptions& split) {
+  auto file = std::make_shared<SourceFile>("t.yaml", text);
+  Diagnostics ds;
+  Parsed p;
+  try {
+    auto tree = Tree::parse(*file, "a runbook", ds, split);
+    if (tree) {
+      describe(tree->root(), p.tree);
+      p.pieces = tree->pieces();
+    }
+  } catch (const YAML::Exception& e) {
+    p.errors = std::string("exception: ") + e.what();
+  }
+  p.errors += render_diagnostics(ds);
+  return p;
+}
+
+// Parses `text` in one piece and split (2, 3 and 7 ways, no size floor); all must agree.
+// Returns the most pieces a split parse used.
+int same_both_ways(const std::string& text) {
+  const Parsed one = parse(text, SplitOptions{0, 1});
+  REQUIRE(one.pieces <= 1);
+  int most = 0;
+  for (int pieces : {2, 3, 7}) {
+    const Parsed split = parse(text, SplitOptions{0, pieces});
+    INFO("split " << pieces << " ways: " << text);
+    CHECK(split.errors == one.errors);
+    CHECK(split.tree == one.tree);
+    most = std::max(most, split.pieces);
+  }
+  return most;
+}
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("split parse: every YAML file in the repository gives the tree of one parse") {
+  namespace fs = std::filesystem;
+  int files = 0, split = 0;
+  for (const char* dir : {"runbooks", "examples", "tests", "schemas", "docs"}) {
+    const fs::path root = fs::path(RUNBOOK_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      const auto ext = e.path().extension();
+      if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+      ++files;
+      INFO(e.path().string());
+      if (same_both_ways(read(e.path())) > 1) ++split;
+    }
+  }
+  // Every runbook with a top-level list of several steps took the split path (49 files when
+  // this was written; most of the rest are test files and simulator scenarios).
+  CHECK(files > 150);
+  CHECK(split >= 45);
+}
+
+TEST_CASE("split parse: a list of steps is shared out and joined in order") {
+  std::string text = "runbook: 1\nname: big\nsteps:\n";
+  for (int i = 0; i < 50; ++i) {
+    text += "  - id: s" + std::to_string(i) + "\n    run: echo " + std::to_string(i) + "\n";
+  }
+  text += "finally:\n  - log: done\n";
+  CHECK(same_both_ways(text) == 7);
+  const Parsed p = parse(text, SplitOptions{0, 3});
+  CHECK(p.pieces == 3);
+  // With the default floor, a file this small is parsed in one piece.
+  CHECK(parse(text, SplitOptions{}).pieces == 1);
+}
+
+TEST_CASE("split parse: what could be read two ways is read as one parse reads it") {
+  const std::vector<std::string> cases = {
+      // A quoted scalar or a flow collection open across an item line: the piece before the
+      // cut ends inside it, so one parse is used.
+      "runbook: 1\nsteps:\n  - run: \"echo\n  - def\"\n  - log: b\n  - log: c\n",
+      "runbook: 1\nsteps:\n  - run: 'echo\n  - def'\n  - log: b\n  - log: c\n",
+      "runbook: 1\nsteps:\n  - run: [a,\n  - b]\n  - log: b\n  - log: c\n",
+      "runbook: 1\nsteps:\n  - run: {a: b,\n  - c: d}\n  - log: b\n  - log: c\n",
+      // `steps:` inside a multi-line quoted description.
+      "runbook: 1\ndescription: \"a\nsteps:\n  - run: x\n  - run: y\n\"\nsteps:\n  - log: a\n"
+      "  - log: b\n",
+      // The root is a flow mapping.
+      "{runbook: 1,\nsteps:\n  - log: a\n  - log: b\n}\n",
+      // Items at column 0, then more top-level keys; a nested list at the items' column + 2.
+      "runbook: 1\nsteps:\n- id: a\n  needs:\n  - b\n  run: x\n- id: b\n  run: y\n- log: c\n"
+      "on_failure:\n- log: f\nfinally:\n- log: g\n",
+      // Block scalars, comments at column 0 inside the list, blank lines.
+      "runbook: 1\nsteps:\n  - run: |\n      echo 1\n\n      echo 2\n# a comment\n  - run: >\n"
+      "      folded\n      text\n\n  # another\n  - log: c\n  -\n    log: d\n",
+      // Plain scalars over several lines.
+      "runbook: 1\nsteps:\n  - run: echo a\n      b c\n  - a\n    b\n  - log: c\n",
+      // Text that is not ASCII before and inside the list (marks count bytes).
+      "runbook: 1\nname: \"caf\xc3\xa9 \xe2\x98\x95\"\nsteps:\n  - log: \xc3\xa9\xc3\xa9\n"
+      "  - log: \xe2\x98\x95 x\n  - log: y\n",
+      // Two `steps` keys (the loader reports it; the tree keeps both).
+      "runbook: 1\nsteps:\n  - log: a\n  - log: b\nsteps:\n  - log: c\n  - log: d\n",
+      // Something at the items' column that is not an item.
+      "runbook: 1\nsteps:\n  - log: a\n  - log: b\n  foo: c\n",
+      "runbook: 1\nsteps:\n  - log: a\n  -x\n  - log: b\n",
+      // Less indented, not a comment, inside the list.
+      "runbook: 1\nsteps:\n    - log: a\n  - log: b\n    - log: c\n",
+      // Documents: an end marker, a second document.
+      "runbook: 1\nsteps:\n  - log: a\n  - log: b\n...\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - log: b\n---\nsteps:\n  - log: c\n",
+      // Refused features and syntax errors inside a later piece: the same message.
+      "runbook: 1\nsteps:\n  - log: a\n  - log: &x b\n  - log: *x\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - log: !!python/name:os.system b\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - log: b: c\n  - log: d\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - log: [b\n",
+      // Line breaks other than \n: one parse.
+      "runbook: 1\r\nsteps:\r\n  - log: a\r\n  - log: b\r\n",
+      "runbook: 1\rsteps:\r  - log: a\r  - log: b\r",
+      // Tabs, a comment after the key, the key at the end of the file.
+      "runbook: 1\nsteps:   # the steps\n  - log: a\n\t- log: b\n  - log: c\n",
+      "runbook: 1\nsteps:\n",
+      "runbook: 1\nsteps:",
+      "steps:\n  - a\n  - b\n  - c",
+      "runbook: 1\nsteps: # c\n  # c\n  - a\n  - b\n  - c\n# end\n",
+      // Empty values at a piece's end: marked at the next token, as one parse marks them.
+      "runbook: 1\nsteps:\n  - include: x\n    with:\n  - log: b\n  - with:\n# c\nfinally:\n"
+      "  - log: c\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - with:\n  -\n",
+      "runbook: 1\nsteps:\n  - log: a\n  - with:\n  -",
+      // A byte order mark.
+      "\xef\xbb\xbfrunbook: 1\nsteps:\n  - log: \"a\"\n  - log: 'b'\n  - log: c\n",
+      // Quotes that are text, and quotes escaped inside quotes.
+      "runbook: 1\nsteps:\n  - run: echo \"a\n  - run: 'it''s\n    x'\n  - run: \"a\\\"\n    b\"\n"
+      "  - log: c\n",
+  };
+  for (const std::string& text : cases) same_both_ways(text);
+}
+
+TEST_CASE("split parse: the depth limit counts the levels around a piece") {
+  // 63 levels inside an item pass one parse (64 with the root mapping and the list)...
+  auto nested = [](int levels) {
+    std::string text = "runbook: 1\nsteps:\n  - log: a\n  - x: ";
+    for (int i = 0; i < levels; ++i) text += "[";
+    for (int i = 0; i < levels; ++i) text += "]";
+    return text + "\n  - log: b\n";
+  };
+  CHECK(same_both_ways(nested(61)) > 1);
+  const Parsed ok = parse(nested(61), SplitOptions{0, 3});
+  CHECK(ok.errors.empty());
+  // ...and one more level is refused, with one parse's message.
+  same_both_ways(nested(62));
+  CHECK(parse(nested(62), SplitOptions{0, 3}).errors.find("nested more than 64") !=
+        std::string::npos);
+}

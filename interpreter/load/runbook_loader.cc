@@ -380,34 +380,35 @@ std::vector<model::NamedTemplate> RunbookLoader::load_named_templates(YamlReader
                                                                       bool env_names,
                                                                       Location fallback) {
   std::vector<model::NamedTemplate> out;
+  Diagnostics& diags = r.diags();  // the reader's: steps may be loaded on several threads
   if (!r.expect_map(node, what, fallback)) return out;
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) {
-      diags_.error(r.at(it->first), "a key in " + std::string(what) + " must be a name");
+      diags.error(r.at(it->first), "a key in " + std::string(what) + " must be a name");
       continue;
     }
     model::NamedTemplate t;
     t.name = it->first.Scalar();
     t.location = r.at(it->first);
     if (!seen.insert(t.name).second) {
-      diags_.error(t.location, "duplicate key '" + t.name + "' in " + std::string(what),
-                   "YAML keeps only one of them; remove or rename one", r.width(it->first));
+      diags.error(t.location, "duplicate key '" + t.name + "' in " + std::string(what),
+                  "YAML keeps only one of them; remove or rename one", r.width(it->first));
       continue;
     }
     bool valid = env_names ? is_identifier(t.name, false) : is_identifier(t.name, true);
     if (!valid) {
-      diags_.error(t.location, "invalid name '" + t.name + "' in " + std::string(what),
-                   env_names ? "environment variable names are letters, digits and '_'"
-                             : "use letters, digits, '_' and '-', starting with a letter",
-                   r.width(it->first));
+      diags.error(t.location, "invalid name '" + t.name + "' in " + std::string(what),
+                  env_names ? "environment variable names are letters, digits and '_'"
+                            : "use letters, digits, '_' and '-', starting with a letter",
+                  r.width(it->first));
       continue;
     }
     if (it->second.IsSequence() || it->second.IsMap()) {
-      diags_.error(r.at(it->second, t.location),
-                   std::string(what) + " value '" + t.name + "' must be text, not " +
-                       YamlReader::kind(it->second),
-                   "write a list or mapping as an expression, e.g. ${{ fromJSON('[1, 2]') }}");
+      diags.error(r.at(it->second, t.location),
+                  std::string(what) + " value '" + t.name + "' must be text, not " +
+                      YamlReader::kind(it->second),
+                  "write a list or mapping as an expression, e.g. ${{ fromJSON('[1, 2]') }}");
       continue;
     }
     if (auto tpl = r.read_template(it->second, "'" + t.name + "'", t.location)) {

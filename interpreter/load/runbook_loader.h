@@ -52,6 +52,7 @@ class StepLoader {
 
  private:
   std::optional<model::Step> load_step(const yaml::Node& node, int depth);
+  std::optional<std::vector<model::Step>> load_in_parallel(const yaml::Node& node);
   bool load_action(const yaml::Node& node, const std::string& key, const yaml::Node& value,
                    model::Step& step, int depth);
   std::optional<model::Command> load_command(const yaml::Node& run, const yaml::Node& exec,

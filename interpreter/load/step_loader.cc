@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "base/spelling.h"
 #include "load/keys.h"
@@ -9,6 +10,8 @@ namespace rb::load {
 namespace {
 
 constexpr int kMaxStepDepth = 32;
+// A top-level list this long is loaded on several threads.
+constexpr size_t kParallelSteps = 256;
 
 const std::vector<std::string> kRootNames = {"inputs", "vars", "env", "steps", "run", "runbook"};
 const std::vector<std::string> kPosixShells = {"bash", "sh", "dash", "zsh", "ksh"};
@@ -24,6 +27,22 @@ bool valid_step_id(const std::string& s) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
   }
   return true;
+}
+
+// Whether an `include` key is anywhere under `n`: an include reads and caches another file,
+// which only the loading thread may do.
+bool has_include(const yaml::Node& n) {
+  if (n.IsSequence()) {
+    for (const yaml::Node& item : n) {
+      if (has_include(item)) return true;
+    }
+  } else if (n.IsMap()) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == "include") return true;
+      if (has_include(it->second)) return true;
+    }
+  }
+  return false;
 }
 
 // Every key a step may have, built once (the loader checks each step's keys against it).
@@ -46,9 +65,55 @@ std::vector<model::Step> StepLoader::load_steps(const yaml::Node& node, std::str
     r_.diags().error(r_.at(node, fallback), "steps nested more than 32 groups deep");
     return steps;
   }
+  if (depth == 0 && node.size() >= kParallelSteps) {
+    if (auto loaded = load_in_parallel(node)) return std::move(*loaded);
+  }
   steps.reserve(node.size());  // a Step is large: no doubling copies of a long list
   for (const yaml::Node& item : node) {
     if (auto step = load_step(item, depth)) steps.push_back(std::move(*step));
+  }
+  return steps;
+}
+
+// A long list's items in as many ranges as there are hardware threads (up to 8), each loaded
+// by a StepLoader of its own into its own Diagnostics; the steps and the messages are joined in
+// order, so both are what one loop gives. Loading a step reads only its own nodes and the
+// (immutable) tree; an include would read another file, so a list with one is loaded here.
+std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml::Node& node) {
+  const size_t threads = std::min(8u, std::thread::hardware_concurrency());
+  if (threads < 2 || has_include(node)) return std::nullopt;
+  std::vector<yaml::Node> items(node.begin(), node.end());
+  const size_t n = std::min(threads, items.size());
+  struct Range {
+    Diagnostics diags;
+    std::vector<model::Step> steps;
+  };
+  std::vector<Range> ranges(n);
+  auto load_range = [&](size_t k) {
+    const size_t from = items.size() * k / n, to = items.size() * (k + 1) / n;
+    YamlReader reader(r_.file(), k == 0 ? r_.diags() : ranges[k].diags);
+    StepLoader loader(loader_, reader, file_path_);
+    ranges[k].steps.reserve(to - from);
+    for (size_t i = from; i < to; ++i) {
+      if (auto step = loader.load_step(items[i], 0)) ranges[k].steps.push_back(std::move(*step));
+    }
+  };
+  std::vector<std::thread> running;
+  for (size_t k = 1; k < n; ++k) {
+    try {
+      running.emplace_back(load_range, k);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the ranges left are loaded below, here
+    }
+  }
+  load_range(0);
+  for (size_t k = running.size() + 1; k < n; ++k) load_range(k);
+  for (std::thread& t : running) t.join();
+  std::vector<model::Step> steps = std::move(ranges[0].steps);
+  steps.reserve(items.size());
+  for (size_t k = 1; k < n; ++k) {
+    r_.diags().append(ranges[k].diags);
+    for (model::Step& s : ranges[k].steps) steps.push_back(std::move(s));
   }
   return steps;
 }

@@ -272,3 +272,31 @@ TEST_CASE("which inputs can hold a value starting with '-' (validate's option no
   CHECK_FALSE(load::input_may_start_with_dash(
       spec(T::kInteger, {expr::Value(int64_t{1}), expr::Value(int64_t{2})}, nullptr)));
 }
+
+TEST_CASE("a long list of steps loads on several threads into the order it was written") {
+  // 600 steps: past the length loaded in parallel; errors in three of them, one from a `set`.
+  std::string text = "runbook: 1\nname: long\nsteps:\n";
+  for (int i = 0; i < 600; ++i) {
+    const std::string k = std::to_string(i);
+    if (i == 1) {
+      text += "  - id: s1\n    runn: echo 1\n";
+    } else if (i == 300) {
+      text += "  - id: s300\n    set: { 1bad: x }\n";
+    } else if (i == 599) {
+      text += "  - id: s599\n    log: a\n    timeout: forever\n";
+    } else {
+      text += "  - id: s" + k + "\n    run: echo " + k + "\n";
+    }
+  }
+  Diagnostics ds;
+  auto rb = load_text(text, ds);
+  REQUIRE(rb);
+  REQUIRE(rb->steps.size() == 600);
+  for (int i = 0; i < 600; ++i) CHECK(rb->steps[i].id == "s" + std::to_string(i));
+  // The messages in the order one loop gives: step by step, each step's keys before its action.
+  std::vector<int> lines;
+  for (const Diagnostic& d : ds.items()) lines.push_back(d.location.line);
+  // s1: the unknown key 'runn' (line 7), then "no action" (its first line); s300's set (line
+  // 605); s599's timeout (line 1204).
+  CHECK(lines == std::vector<int>{7, 6, 605, 1204});
+}

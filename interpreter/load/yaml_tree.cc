@@ -69,9 +69,24 @@ class Builder : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     check(mark, "", anchor);
+    // Is it a mapping's value (its key just added), or a list's item?
+    const bool value = !open_.empty() && tree_.nodes_[open_.back().index].type == Type::kMap &&
+                       (pending_.size() - open_.back().pending_from) % 2 == 1;
+    const uint32_t key = value ? pending_.back() : UINT32_MAX;
+    const bool item = !open_.empty() && tree_.nodes_[open_.back().index].type == Type::kSequence;
     const uint32_t index = add(Type::kNull, 0, mark);
     // An empty value's mark is the next token's: past a piece's end, the next piece's.
-    if (mark.pos >= at_.length) at_end_.push_back(index);
+    if (mark.pos >= at_.length) {
+      at_end_.push_back(index);
+      if (!value && !item) odd_end_ = true;
+    }
+    // A value marked where its key is: the key had no ':' ("    text" alone in a mapping).
+    // yaml-cpp takes that at the end of the text, where one parse reads on and fails at the
+    // next ':', perhaps in the next piece.
+    if (value && tree_.nodes_[key].line == tree_.nodes_[index].line &&
+        tree_.nodes_[key].column == tree_.nodes_[index].column) {
+      dangling_key_ = true;
+    }
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
     throw Refused{mark, "YAML aliases ('*name') are not allowed in " + what_,
@@ -105,6 +120,10 @@ class Builder : public YAML::EventHandler {
   bool tagged() const { return tagged_; }
   // The empty values (nulls) marked at the end of the parsed text.
   const std::vector<uint32_t>& at_end() const { return at_end_; }
+  // Whether an empty node at the end was neither a mapping's value nor a list's item; whether
+  // a key without ':' was read (see OnNull).
+  bool odd_end() const { return odd_end_; }
+  bool dangling_key() const { return dangling_key_; }
 
  private:
   struct Open {
@@ -182,6 +201,8 @@ class Builder : public YAML::EventHandler {
   int32_t last_quoted_ = -1;
   bool tagged_ = false;
   std::vector<uint32_t> at_end_;
+  bool odd_end_ = false;
+  bool dangling_key_ = false;
   int documents_ = 0;
   bool has_root_ = false;
   std::vector<Open> open_;
@@ -235,7 +256,7 @@ struct Pieces {
   static std::optional<Split> find(std::string_view t, size_t min_bytes, int pieces) {
     if (pieces < 2 || t.size() < min_bytes || t.size() >= INT32_MAX) return std::nullopt;
     if (t.find('\r') != std::string_view::npos) return std::nullopt;  // \r breaks lines too
-    if (t.substr(0, 3) == "\xef\xbb\xbf") return std::nullopt;  // marks would not count it
+    if (t.substr(0, 3) == "\xef\xbb\xbf") return std::nullopt;        // marks would not count it
     Split s;
     size_t at = 0;
     int32_t line = 0;
@@ -303,8 +324,12 @@ struct Pieces {
     if (from < 0) return true;
     const auto at = static_cast<size_t>(from);
     if (at >= text.size()) return false;
+    if (text[at] != '"' && text[at] != '\'') return true;  // a block scalar: ended by indentation
+    return quote_end(text, at) != std::string_view::npos;
+  }
+  // Just past the quoted scalar whose opening quote is at `at`; npos: not closed in `text`.
+  static size_t quote_end(std::string_view text, size_t at) {
     const char quote = text[at];
-    if (quote != '"' && quote != '\'') return true;  // a block scalar: ended by indentation
     for (size_t i = at + 1; i < text.size(); ++i) {
       if (quote == '"' && text[i] == '\\') {
         ++i;
@@ -312,11 +337,11 @@ struct Pieces {
         if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
           ++i;
         } else {
-          return true;
+          return i + 1;
         }
       }
     }
-    return false;
+    return std::string_view::npos;
   }
 
   // One parse of `text` as a part of the whole file placed by `at`; false on any failure.
@@ -330,7 +355,10 @@ struct Pieces {
       while (parser.HandleNextDocument(builder)) {
       }
       if (builder.tagged()) return false;  // its mark is the tag's, not the quote's
-      if (at_end != nullptr) *at_end = builder.at_end();
+      if (at_end != nullptr) {             // a piece of the list
+        if (builder.odd_end() || builder.dangling_key()) return false;
+        *at_end = builder.at_end();
+      }
       return builder.has_root() && closed(text, builder.last_quoted());
     } catch (...) {
       return false;

@@ -179,6 +179,17 @@ TEST_CASE("split parse: what could be read two ways is read as one parse reads i
       // Quotes that are text, and quotes escaped inside quotes.
       "runbook: 1\nsteps:\n  - run: echo \"a\n  - run: 'it''s\n    x'\n  - run: \"a\\\"\n    b\"\n"
       "  - log: c\n",
+      // A key without ':' at a piece's end: yaml-cpp reads it as a key there, one parse fails
+      // at the next ':', which may be items later.
+      "runbook: 1\nsteps:\n  - id: b\n    rukup\n  - id: c\n  - id: d\n  - id: e\n    log: x\n",
+      "runbook: 1\nsteps:\n  - id: b\n    \"rukup\"\n  - - a\n  - - b\n  - id: e\n",
+      "runbook: 1\nsteps:\n  - id: b\n    [a, b]\n  - - a\n  - - b\n  - id: e\n",
+      // Found by fuzz_yaml_split.
+      "runbook: 1\nname: t\nsteps:\n  - id: status\n    run: juju status --format json\x12\n    "
+      "capture: json\n  - id: backup\n    needs: [status]\n    run: echo backup\n  - id: "
+      "refre-format json\x12\n    capture: json\n  - id: backup\n    needs: [status]\n    "
+      "rukup.output }}\n  - id: report\n    log: refreshed after ${{ steps.backup.output "
+      "}}\nfinally:\n  - id: final\n    log: done\n",
   };
   for (const std::string& text : cases) same_both_ways(text);
 }

@@ -7,21 +7,40 @@
 #include <openssl/sha.h>
 
 namespace rb {
+namespace {
 
-std::string sha256_hex(std::string_view data) {
+SHA256_CTX* context(unsigned char* storage) {
+  return reinterpret_cast<SHA256_CTX*>(storage);
+}
+
+}  // namespace
+
+Sha256::Sha256() {
+  static_assert(sizeof(SHA256_CTX) <= sizeof(ctx_) && alignof(SHA256_CTX) <= 8);
+  SHA256_Init(context(ctx_));
+}
+
+void Sha256::update(std::string_view data) {
+  if (!data.empty()) SHA256_Update(context(ctx_), data.data(), data.size());
+}
+
+std::string Sha256::hex() {
   unsigned char digest[SHA256_DIGEST_LENGTH];
-  const unsigned int length = SHA256_DIGEST_LENGTH;
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, data.data(), data.size());
-  SHA256_Final(digest, &ctx);
+  SHA256_Final(digest, context(ctx_));
   static const char* kHex = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
+  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
   }
   return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return h.hex();
 }
 
 }  // namespace rb

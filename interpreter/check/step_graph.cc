@@ -1,5 +1,6 @@
 #include "check/step_graph.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <queue>
@@ -16,6 +17,16 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
   StepOrder out;
   const size_t n = steps.size();
   out.depends.assign(n, {});
+  // Without `needs`, each step runs after the one before it: the order is the list's.
+  if (std::none_of(steps.begin(), steps.end(),
+                   [](const model::Step& s) { return s.needs_given; })) {
+    out.order.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      out.order[i] = i;
+      if (i > 0) out.depends[i].push_back(i - 1);
+    }
+    return out;
+  }
   std::map<std::string, size_t, std::less<>> by_id;
   std::vector<std::string> ids;
   for (size_t i = 0; i < n; ++i) {

@@ -126,6 +126,17 @@ std::string located(const expr::EvalError& e) {
   return where.empty() ? e.message() : where + ": " + e.message();
 }
 
+// About how many entries a plan of these steps has (a loop over a list written out counts its
+// items; one over an expression, and an included runbook, count one), to reserve them at once.
+size_t entries_estimate(const std::vector<model::Step>& steps) {
+  size_t n = 0;
+  for (const model::Step& s : steps) {
+    n += 1 + (s.for_each_items ? s.for_each_items->size() : 0) + entries_estimate(s.on_failure);
+    if (const auto* g = std::get_if<model::GroupAction>(&s.action)) n += entries_estimate(g->steps);
+  }
+  return n;
+}
+
 // Under what condition a list of steps is reached at all: always, or only when something that
 // only a run knows happens (a handler runs if a step fails; the body of a runtime group).
 struct Reach {
@@ -309,7 +320,7 @@ class Planner {
     }());
   }
 
-  void push(PlanStep e) {
+  void push(PlanStep&& e) {
     if (out_.steps.empty() && !pending_warnings_.empty()) {
       e.warnings.insert(e.warnings.begin(), pending_warnings_.begin(), pending_warnings_.end());
       pending_warnings_.clear();
@@ -790,6 +801,8 @@ Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerO
     }
     plan.inputs[spec.name] = v;
   }
+  plan.steps.reserve(entries_estimate(rb.steps) + entries_estimate(rb.on_failure) +
+                     entries_estimate(rb.finally_steps));
   Planner(options, plan).plan_runbook(rb, inputs, "", 0, Reach{});
   plan.digest = plan_digest(plan);
   return plan;

@@ -1,5 +1,6 @@
 #include "plan/plan_json.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,114 @@ namespace {
 constexpr auto kReplace = nlohmann::ordered_json::error_handler_t::replace;
 
 using nlohmann::ordered_json;
+
+// The text being written: a string kept at its capacity, with the length written so far beside
+// it, so that a write is a copy and a length check, not a call into std::string's append.
+class TextBuffer {
+ public:
+  void reserve(size_t n) {
+    if (n > text_.size()) text_.resize(n);
+  }
+  // Room for n more bytes at the end: write them there, then commit how many were written.
+  char* room(size_t n) {
+    if (text_.size() - length_ < n) grow(n);
+    return text_.data() + length_;
+  }
+  void commit(size_t n) { length_ += n; }
+  void commit_to(const char* end) { length_ = static_cast<size_t>(end - text_.data()); }
+  void append(const char* p, size_t n) {
+    std::memcpy(room(n), p, n);
+    length_ += n;
+  }
+  void append(std::string_view s) { append(s.data(), s.size()); }
+  void append(std::string_view s, size_t pos, size_t n) { append(s.substr(pos, n)); }
+  void append(size_t n, char c) {
+    std::memset(room(n), c, n);
+    length_ += n;
+  }
+  TextBuffer& operator+=(char c) {
+    *room(1) = c;
+    ++length_;
+    return *this;
+  }
+  TextBuffer& operator+=(std::string_view s) {
+    append(s);
+    return *this;
+  }
+  size_t size() const { return length_; }
+  std::string_view view() const { return std::string_view(text_.data(), length_); }
+  void clear() { length_ = 0; }
+  std::string take() {
+    text_.resize(length_);
+    length_ = 0;
+    return std::move(text_);
+  }
+
+ private:
+  void grow(size_t n) { text_.resize(std::max(2 * text_.size(), length_ + n + 256)); }
+
+  std::string text_;
+  size_t length_ = 0;
+};
+
+// The keys of a step's object, in the order they are written.
+enum StepKey {
+  kStep,
+  kVerdict,
+  kReason,
+  kCommand,
+  kId,
+  kTitle,
+  kAction,
+  kDepth,
+  kWhen,
+  kDepends,
+  kGuard,
+  kChanges,
+  kReadonly,
+  kBatch,
+  kLoop,
+  kRetry,
+  kWait,
+  kTimeout,
+  kContinueOnError,
+  kGate,
+  kGateApproval,
+  kDetail,
+  kInclude,
+  kWith,
+  kProbed,
+  kProbeResult,
+  kWarnings,
+  kStepKeys
+};
+constexpr std::string_view kStepKeyNames[kStepKeys] = {"step",
+                                                       "verdict",
+                                                       "reason",
+                                                       "command",
+                                                       "id",
+                                                       "title",
+                                                       "action",
+                                                       "depth",
+                                                       "when",
+                                                       "depends",
+                                                       "guard",
+                                                       "changes",
+                                                       "readonly",
+                                                       "batch",
+                                                       "loop",
+                                                       "retry",
+                                                       "wait",
+                                                       "timeout",
+                                                       "continue_on_error",
+                                                       "gate",
+                                                       "gate_approval",
+                                                       "detail",
+                                                       "include",
+                                                       "with",
+                                                       "probed",
+                                                       "probe_result",
+                                                       "warnings"};
 
 // Writes JSON text exactly as nlohmann's dump() does (compact, or indented by `indent`), byte for
 // byte: the digest is the hash of that text, and reviews hold digests. It writes as it goes:
@@ -35,10 +144,9 @@ class JsonWriter {
     after_key_ = true;
     const bool first = levels_.back()++ == 0;
     const size_t pad = indent_ < 0 ? 0 : levels_.size() * static_cast<size_t>(indent_);
-    // The usual key, a short name, goes in with what comes before and after it in one piece.
-    char buf[128];
-    if (pad + k.size() + 6 <= sizeof buf && plain_prefix(k) == k.size()) {
-      char* p = buf;
+    // The usual key, a name, goes in with what comes before and after it in one piece.
+    if (plain_prefix(k) == k.size()) {
+      char* p = out_.room(pad + k.size() + 6);
       if (!first) *p++ = ',';
       if (indent_ >= 0) {
         *p++ = '\n';
@@ -51,7 +159,7 @@ class JsonWriter {
       *p++ = '"';
       *p++ = ':';
       if (indent_ >= 0) *p++ = ' ';
-      out_.append(buf, static_cast<size_t>(p - buf));
+      out_.commit_to(p);
       return;
     }
     --levels_.back();
@@ -62,6 +170,21 @@ class JsonWriter {
     } else {
       out_.append(": ", 2);
     }
+  }
+  // A key of a step's object: its text (line, indent, quotes, colon) made once for the depth
+  // the steps are at, since 20,000 steps write the same 10 keys each.
+  void step_key(StepKey k) {
+    if (key_depth_ != levels_.size()) {
+      key_depth_ = levels_.size();
+      const std::string pad(indent_ < 0 ? 0 : key_depth_ * static_cast<size_t>(indent_), ' ');
+      for (int i = 0; i < kStepKeys; ++i) {
+        key_text_[i] = (indent_ < 0 ? "" : "\n" + pad) + "\"" + std::string(kStepKeyNames[i]) +
+                       (indent_ < 0 ? "\":" : "\": ");
+      }
+    }
+    if (levels_.back()++ > 0) out_ += ',';
+    out_.append(key_text_[k]);
+    after_key_ = true;
   }
   void str(std::string_view v) {
     item();
@@ -102,16 +225,16 @@ class JsonWriter {
   // With a hash: hands it the text written so far, once there is enough of it.
   void flush() {
     if (hash_ != nullptr && out_.size() >= 65536) {
-      hash_->update(out_);
+      hash_->update(out_.view());
       out_.clear();
     }
   }
   std::string take() {
     if (hash_ != nullptr) {
-      hash_->update(out_);
+      hash_->update(out_.view());
       out_.clear();
     }
-    return std::move(out_);
+    return out_.take();
   }
   void newline() { out_ += '\n'; }
 
@@ -180,9 +303,11 @@ class JsonWriter {
   }
   void quoted(std::string_view s) {
     if (plain_prefix(s) == s.size()) {  // most strings: nothing to escape or check
-      out_ += '"';
-      out_.append(s.data(), s.size());
-      out_ += '"';
+      char* p = out_.room(s.size() + 2);
+      *p = '"';
+      std::memcpy(p + 1, s.data(), s.size());
+      p[s.size() + 1] = '"';
+      out_.commit(s.size() + 2);
       return;
     }
     escaped(s);
@@ -269,7 +394,9 @@ class JsonWriter {
 
   int indent_;
   Sha256* hash_;
-  std::string out_;
+  TextBuffer out_;
+  size_t key_depth_ = 0;  // the depth key_text_ was made for (0: not yet)
+  std::string key_text_[kStepKeys];
   std::vector<size_t> levels_;  // open objects and arrays: members written so far
   bool after_key_ = false;
 };
@@ -297,52 +424,52 @@ ordered_json value_json(const expr::Value& v) {
 // for plan_json's extra fields.
 void canonical_step(JsonWriter& w, const PlanStep& s) {
   w.begin_object();
-  w.key("step");
+  w.step_key(kStep);
   w.str(s.path);
-  w.key("verdict");
+  w.step_key(kVerdict);
   w.str(verdict_name(s.verdict));
-  w.key("reason");
+  w.step_key(kReason);
   w.str(s.reason);
-  w.key("command");
+  w.step_key(kCommand);
   w.str(s.command);
-  auto put = [&](const char* key, const std::string& value) {
+  auto put = [&](StepKey key, const std::string& value) {
     if (value.empty()) return;
-    w.key(key);
+    w.step_key(key);
     w.str(value);
   };
-  auto flag = [&](const char* key, bool value) {
+  auto flag = [&](StepKey key, bool value) {
     if (!value) return;
-    w.key(key);
+    w.step_key(key);
     w.boolean(true);
   };
-  put("id", s.id);
-  put("title", s.title);
-  w.key("action");
+  put(kId, s.id);
+  put(kTitle, s.title);
+  w.step_key(kAction);
   w.str(s.action);
   if (s.depth) {
-    w.key("depth");
+    w.step_key(kDepth);
     w.integer(s.depth);
   }
-  put("when", s.when);
+  put(kWhen, s.when);
   if (!s.depends.empty()) {
-    w.key("depends");
+    w.step_key(kDepends);
     w.strings(s.depends);
   }
-  put("guard", s.guard);
-  flag("changes", s.changes);
-  flag("readonly", s.readonly);
-  put("batch", s.batch);
-  put("loop", s.loop);
-  put("retry", s.retry);
-  put("wait", s.wait);
-  put("timeout", s.timeout);
-  flag("continue_on_error", s.continue_on_error);
-  put("gate", s.gate);
-  put("gate_approval", s.gate_approval);
-  put("detail", s.detail);
-  put("include", s.include);
+  put(kGuard, s.guard);
+  flag(kChanges, s.changes);
+  flag(kReadonly, s.readonly);
+  put(kBatch, s.batch);
+  put(kLoop, s.loop);
+  put(kRetry, s.retry);
+  put(kWait, s.wait);
+  put(kTimeout, s.timeout);
+  flag(kContinueOnError, s.continue_on_error);
+  put(kGate, s.gate);
+  put(kGateApproval, s.gate_approval);
+  put(kDetail, s.detail);
+  put(kInclude, s.include);
   if (!s.with.empty()) {
-    w.key("with");
+    w.step_key(kWith);
     w.strings(s.with);
   }
 }
@@ -437,15 +564,15 @@ std::string plan_json(const Plan& plan) {
   for (const PlanStep& s : plan.steps) {
     canonical_step(w, s);
     if (s.probed) {
-      w.key("probed");
+      w.step_key(kProbed);
       w.boolean(true);
     }
     if (!s.probe_result.empty()) {
-      w.key("probe_result");
+      w.step_key(kProbeResult);
       w.str(s.probe_result);
     }
     if (!s.warnings.empty()) {
-      w.key("warnings");
+      w.step_key(kWarnings);
       w.strings(s.warnings);
     }
     w.end_object();

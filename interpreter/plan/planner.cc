@@ -771,17 +771,22 @@ class Planner {
   std::string batch_;         // the batch note of the list's step being planned
   // program_on_path's answers, by program and PATH: it asks the file system once for each
   // folder of PATH, which for 10,000 commands was more time than the rest of the plan.
-  std::map<std::string, bool, std::less<>> on_path_;
+  std::map<std::string, std::vector<std::pair<std::string, bool>>, std::less<>> on_path_;
 
   bool on_path(const std::string& program, const std::vector<std::string>& env) {
-    std::string key = program;
-    key += '\0';
+    std::string_view path;  // the last PATH= wins, as in program_on_path
     for (const std::string& kv : env) {
-      if (kv.rfind("PATH=", 0) == 0) key += kv;
+      if (kv.size() >= 5 && kv.compare(0, 5, "PATH=") == 0) path = kv;
     }
-    auto it = on_path_.find(key);
-    if (it == on_path_.end()) it = on_path_.emplace(key, program_on_path(program, env)).first;
-    return it->second;
+    auto it = on_path_.find(program);
+    if (it == on_path_.end())
+      it = on_path_.emplace(program, std::vector<std::pair<std::string, bool>>{}).first;
+    for (const auto& [seen, found] : it->second) {
+      if (seen == path) return found;
+    }
+    const bool found = program_on_path(program, env);
+    it->second.emplace_back(path, found);
+    return found;
   }
 };
 

@@ -1,6 +1,8 @@
 #include "plan/plan_text.h"
 
 #include <algorithm>
+#include <initializer_list>
+#include <string_view>
 
 #include "plan/plan_json.h"
 
@@ -42,20 +44,19 @@ std::string tags(const PlanStep& s) {
   return out;
 }
 
-// `text` with each line after the first indented by `indent`.
-std::string indent_lines(const std::string& text, const std::string& indent) {
-  std::string out;
-  for (char c : text) {
-    out += c;
-    if (c == '\n') out += indent;
+// Appends `text` with each line after the first indented by `indent`.
+void append_indented(std::string& out, std::string_view text, std::string_view indent) {
+  for (size_t nl; (nl = text.find('\n')) != std::string_view::npos; text.remove_prefix(nl + 1)) {
+    out.append(text.substr(0, nl + 1));
+    out.append(indent);
   }
-  return out;
+  out.append(text);
 }
 
-std::string step_name(const PlanStep& s) {
-  std::string label = s.path;
-  if (s.title != s.action && s.title != s.id) label += "  " + s.title;
-  return label;
+// Appends the pieces, then a newline.
+void append_line(std::string& out, std::initializer_list<std::string_view> pieces) {
+  for (std::string_view p : pieces) out.append(p);
+  out += '\n';
 }
 
 }  // namespace
@@ -77,40 +78,85 @@ std::string plan_text(const Plan& plan) {
   }
   out += "  " + counts_line(c) + "\n";
   out += "  digest: " + plan.digest + "\n";
+  size_t size = out.size();  // about what the steps take, to make the text once
+  for (const PlanStep& s : plan.steps) {
+    size += 64 + 8 * static_cast<size_t>(s.depth) + s.path.size() + s.title.size() +
+            s.reason.size() + s.command.size() + s.detail.size() + s.loop.size() + s.when.size();
+  }
+  out.reserve(size);
   int number = 0;
+  std::string pad, body, deeper;
   for (const PlanStep& s : plan.steps) {
     ++number;
-    const std::string pad(2 + 2 * static_cast<size_t>(s.depth), ' ');
-    const std::string body = pad + "     ";
-    std::string head = pad + std::to_string(number) + ". " + step_name(s);
-    std::string t = tags(s);
-    if (!t.empty()) head += "  " + t;
-    out += "\n" + head + "\n";
-    out += body + verdict_text(s) + "\n";
-    if (!s.when.empty() && s.reason.find(s.when) == std::string::npos) {
-      out += body + "when: " + s.when + "\n";
+    pad.assign(2 + 2 * static_cast<size_t>(s.depth), ' ');
+    body.assign(pad.size() + 5, ' ');
+    deeper.assign(body.size() + 2, ' ');
+    out += '\n';
+    out += pad;
+    out += std::to_string(number);
+    out += ". ";
+    out += s.path;
+    if (s.title != s.action && s.title != s.id) {
+      out += "  ";
+      out += s.title;
     }
-    if (!s.batch.empty()) out += body + s.batch + "\n";
-    if (!s.loop.empty()) out += body + s.loop + "\n";
-    if (!s.command.empty()) out += body + "$ " + indent_lines(s.command, body + "  ") + "\n";
+    std::string t = tags(s);
+    if (!t.empty()) {
+      out += "  ";
+      out += t;
+    }
+    out += '\n';
+    append_line(out, {body, verdict_name(s.verdict), s.reason.empty() ? "" : ": ", s.reason});
+    if (!s.when.empty() && s.reason.find(s.when) == std::string::npos) {
+      append_line(out, {body, "when: ", s.when});
+    }
+    if (!s.batch.empty()) append_line(out, {body, s.batch});
+    if (!s.loop.empty()) append_line(out, {body, s.loop});
+    if (!s.command.empty()) {
+      out += body;
+      out += "$ ";
+      append_indented(out, s.command, deeper);
+      out += '\n';
+    }
     if (!s.gate.empty()) {
-      out += body + "gate: " + indent_lines(s.gate, body + "  ") + "\n";
-      out += body + "  (" + s.gate_approval + ")\n";
+      out += body;
+      out += "gate: ";
+      append_indented(out, s.gate, deeper);
+      out += '\n';
+      append_line(out, {body, "  (", s.gate_approval, ")"});
     }
     if (!s.detail.empty()) {
-      out += body + s.action + ": " + indent_lines(s.detail, body + "  ") + "\n";
+      out += body;
+      out += s.action;
+      out += ": ";
+      append_indented(out, s.detail, deeper);
+      out += '\n';
     }
     if (!s.include.empty()) {
-      out += body + "include " + s.include;
-      for (const std::string& w : s.with) out += "\n" + body + "  with " + w;
-      out += "\n";
+      out += body;
+      out += "include ";
+      out += s.include;
+      for (const std::string& w : s.with) {
+        out += '\n';
+        out += body;
+        out += "  with ";
+        out += w;
+      }
+      out += '\n';
     }
-    if (!s.wait.empty()) out += body + "wait " + indent_lines(s.wait, body + "  ") + "\n";
-    if (!s.retry.empty()) out += body + "retry: " + s.retry + "\n";
-    if (!s.timeout.empty()) out += body + "timeout: " + s.timeout + "\n";
-    if (s.continue_on_error) out += body + "continue_on_error: a failure does not stop the run\n";
-    if (!s.probe_result.empty()) out += body + s.probe_result + "\n";
-    for (const std::string& w : s.warnings) out += body + "warning: " + w + "\n";
+    if (!s.wait.empty()) {
+      out += body;
+      out += "wait ";
+      append_indented(out, s.wait, deeper);
+      out += '\n';
+    }
+    if (!s.retry.empty()) append_line(out, {body, "retry: ", s.retry});
+    if (!s.timeout.empty()) append_line(out, {body, "timeout: ", s.timeout});
+    if (s.continue_on_error) {
+      append_line(out, {body, "continue_on_error: a failure does not stop the run"});
+    }
+    if (!s.probe_result.empty()) append_line(out, {body, s.probe_result});
+    for (const std::string& w : s.warnings) append_line(out, {body, "warning: ", w});
   }
   return out;
 }
@@ -139,18 +185,20 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
     tail = "<details><summary>Graph</summary>\n\n```mermaid\n" + options.mermaid +
            "```\n\n</details>\n";
   }
-  auto code = [](const std::string& text, const char* lang) {
-    // A fence longer than any run of backticks inside.
+  // Appends a fenced block: a fence longer than any run of backticks inside.
+  auto code = [](std::string& out, std::string_view text, const char* lang) {
     size_t longest = 0, run = 0;
     for (char ch : text) {
       run = ch == '`' ? run + 1 : 0;
       longest = std::max(longest, run);
     }
-    std::string fence(std::max<size_t>(3, longest + 1), '`');
-    return fence + lang + "\n" + text + "\n" + fence + "\n";
+    const std::string fence(std::max<size_t>(3, longest + 1), '`');
+    append_line(out, {fence, lang});
+    append_line(out, {text});
+    append_line(out, {fence});
   };
-  auto cell = [](std::string text) {
-    std::string out;
+  // Appends text for a table cell: | escaped, a newline as a space.
+  auto cell = [](std::string& out, std::string_view text) {
     for (char ch : text) {
       if (ch == '|') {
         out += "\\|";
@@ -160,7 +208,6 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
         out += ch;
       }
     }
-    return out;
   };
 
   std::string table = "| # | step | verdict | kind |\n| ---: | --- | --- | --- |\n";
@@ -168,43 +215,75 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
   int number = 0;
   size_t cut_at = 0;  // steps shown when cut
   bool cut = false;
+  std::string row, block;
   for (const PlanStep& s : plan.steps) {
     ++number;
-    std::string mark = s.changes && s.verdict != Verdict::kSkipped ? "**changes**"
+    const std::string n = std::to_string(number);
+    const char* mark = s.changes && s.verdict != Verdict::kSkipped ? "**changes**"
                        : s.readonly                                ? "readonly"
                        : s.action == "confirm"                     ? "**gate**"
                                                                    : "";
-    std::string row =
-        "| " + std::to_string(number) + " | " + (s.depth > 0 ? std::string("↳ ") : std::string()) +
-        "`" + cell(s.path) + "` " + cell(s.title == s.action ? "" : s.title) + " | " +
-        cell(verdict_text(s)) + " | " + mark + (s.warnings.empty() ? "" : " ⚠️") + " |\n";
-    std::string block;
+    row.clear();
+    row += "| ";
+    row += n;
+    row += " | ";
+    if (s.depth > 0) row += "↳ ";
+    row += '`';
+    cell(row, s.path);
+    row += "` ";
+    if (s.title != s.action) cell(row, s.title);
+    row += " | ";
+    cell(row, verdict_name(s.verdict));
+    if (!s.reason.empty()) {
+      cell(row, ": ");
+      cell(row, s.reason);
+    }
+    append_line(row, {" | ", mark, s.warnings.empty() ? "" : " ⚠️", " |"});
+    block.clear();
     const bool interesting = !s.command.empty() || !s.gate.empty() || !s.detail.empty() ||
                              !s.warnings.empty() || !s.include.empty() || !s.loop.empty();
     if (interesting && s.verdict != Verdict::kSkipped) {
-      block = "#### " + std::to_string(number) + ". `" + s.path + "`" +
-              (s.title == s.action ? "" : " " + s.title) +
-              (s.changes ? " — **changes something**" : "") + "\n\n";
-      block += "- verdict: " + verdict_text(s) + "\n";
-      if (!s.batch.empty()) block += "- " + s.batch + "\n";
-      if (!s.loop.empty()) block += "- " + s.loop + "\n";
-      if (!s.gate.empty()) block += "- gate: " + s.gate_approval + "\n";
-      if (!s.include.empty()) {
-        block += "- include `" + s.include + "`";
-        for (const std::string& w : s.with) block += ", `" + w + "`";
-        block += "\n";
+      block += "#### ";
+      block += n;
+      block += ". `";
+      block += s.path;
+      block += '`';
+      if (s.title != s.action) {
+        block += ' ';
+        block += s.title;
       }
-      if (!s.wait.empty()) block += "- wait " + s.wait + "\n";
-      if (!s.retry.empty()) block += "- retry: " + s.retry + "\n";
-      if (!s.timeout.empty()) block += "- timeout: " + s.timeout + "\n";
+      if (s.changes) block += " — **changes something**";
+      block += "\n\n";
+      append_line(block,
+                  {"- verdict: ", verdict_name(s.verdict), s.reason.empty() ? "" : ": ", s.reason});
+      if (!s.batch.empty()) append_line(block, {"- ", s.batch});
+      if (!s.loop.empty()) append_line(block, {"- ", s.loop});
+      if (!s.gate.empty()) append_line(block, {"- gate: ", s.gate_approval});
+      if (!s.include.empty()) {
+        block += "- include `";
+        block += s.include;
+        block += '`';
+        for (const std::string& w : s.with) {
+          block += ", `";
+          block += w;
+          block += '`';
+        }
+        block += '\n';
+      }
+      if (!s.wait.empty()) append_line(block, {"- wait ", s.wait});
+      if (!s.retry.empty()) append_line(block, {"- retry: ", s.retry});
+      if (!s.timeout.empty()) append_line(block, {"- timeout: ", s.timeout});
       if (s.continue_on_error) block += "- continue_on_error\n";
-      if (!s.probe_result.empty()) block += "- " + s.probe_result + "\n";
-      for (const std::string& w : s.warnings) block += "- ⚠️ " + w + "\n";
-      block += "\n";
-      std::string body = !s.command.empty() ? s.command : !s.gate.empty() ? s.gate : s.detail;
+      if (!s.probe_result.empty()) append_line(block, {"- ", s.probe_result});
+      for (const std::string& w : s.warnings) append_line(block, {"- ⚠️ ", w});
+      block += '\n';
+      const std::string& body = !s.command.empty() ? s.command
+                                : !s.gate.empty()  ? s.gate
+                                                   : s.detail;
       const bool long_body = std::count(body.begin(), body.end(), '\n') >= 8;
-      if (long_body) block += "<details><summary>" + s.action + "</summary>\n\n";
-      block += code(body, s.command.empty() ? "text" : "sh") + "\n";
+      if (long_body) append_line(block, {"<details><summary>", s.action, "</summary>\n"});
+      code(block, body, s.command.empty() ? "text" : "sh");
+      block += '\n';
       if (long_body) block += "</details>\n\n";
     }
     if (options.limit && head.size() + table.size() + row.size() + details.size() + block.size() +
@@ -217,14 +296,19 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
     details += block;
     cut_at = static_cast<size_t>(number);
   }
-  std::string out = head + table + "\n";
+  std::string out;
+  out.reserve(head.size() + table.size() + details.size() + tail.size() + 400);
+  out += head;
+  out += table;
+  out += '\n';
   if (cut) {
     out += "> **Cut:** this comment shows " + std::to_string(cut_at) + " of " +
            std::to_string(plan.steps.size()) +
            " steps, to stay under GitHub's comment limit; the full plan is in the job summary "
            "(`runbook plan --format markdown --markdown-limit 0`).\n\n";
   }
-  out += details + tail;
+  out += details;
+  out += tail;
   return out;
 }
 

@@ -281,26 +281,37 @@ Graph build_graph(const model::Runbook& rb) {
 }
 
 std::string graph_mermaid(const Graph& g) {
-  std::map<std::string, const GraphNode*> by_id;
+  std::map<std::string, const GraphNode*> by_id;  // only clusters look nodes up
   std::map<std::string, bool> clustered;
-  for (const GraphNode& n : g.nodes) by_id[n.id] = &n;
+  if (!g.clusters.empty()) {
+    for (const GraphNode& n : g.nodes) by_id[n.id] = &n;
+  }
   for (const GraphCluster& c : g.clusters) {
     for (const std::string& id : c.nodes) clustered[id] = true;
   }
   std::string out = "flowchart TD\n";
   for (const GraphNode& n : g.nodes) {
-    if (!clustered.count(n.id)) out += "  " + mermaid_node(n) + "\n";
+    if (clustered.count(n.id)) continue;
+    out += "  ";
+    out += mermaid_node(n);
+    out += '\n';
   }
   for (size_t k = 0; k < g.clusters.size(); ++k) {
     if (g.clusters[k].top) mermaid_cluster(g, k, by_id, out, 0);
   }
   for (const GraphEdge& e : g.edges) {
-    std::string arrow = e.dashed ? " -.->" : " -->";
-    if (!e.label.empty()) {
-      arrow = e.dashed ? " -. \"" + mermaid_text(e.label) + "\" .->"
-                       : " -- \"" + mermaid_text(e.label) + "\" -->";
+    out += "  ";
+    out += e.from;
+    if (e.label.empty()) {
+      out += e.dashed ? " -.->" : " -->";
+    } else {
+      out += e.dashed ? " -. \"" : " -- \"";
+      out += mermaid_text(e.label);
+      out += e.dashed ? "\" .->" : "\" -->";
     }
-    out += "  " + e.from + arrow + " " + e.to + "\n";
+    out += ' ';
+    out += e.to;
+    out += '\n';
   }
   return out;
 }

@@ -184,6 +184,12 @@ std::string plan_markdown(const Plan& plan, const MarkdownOptions& options) {
   if (!options.mermaid.empty()) {
     tail = "<details><summary>Graph</summary>\n\n```mermaid\n" + options.mermaid +
            "```\n\n</details>\n";
+    // A graph that would fill half the comment is left out, not the steps.
+    if (options.limit && tail.size() > options.limit / 2) {
+      tail = "> The step graph is left out: it takes " + std::to_string(tail.size()) +
+             " characters, and the comment has " + std::to_string(options.limit) +
+             " (`runbook graph FILE` draws it).\n";
+    }
   }
   // Appends a fenced block: a fence longer than any run of backticks inside.
   auto code = [](std::string& out, std::string_view text, const char* lang) {

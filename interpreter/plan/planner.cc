@@ -244,12 +244,22 @@ class Planner {
       levels = std::max(levels, level[i] + 1);
     }
     if (levels == steps.size() || max_parallel <= 1) return {};
+    std::vector<std::vector<size_t>> batch(levels);
+    for (size_t i = 0; i < steps.size(); ++i) batch[level[i]].push_back(i);
+    // A long batch names its first steps and counts the rest: naming every other step of a batch
+    // in each of its steps' notes grows as the square of its length (20,000 steps: gigabytes).
+    constexpr size_t kNamed = 6;
     std::vector<std::string> notes(steps.size());
     for (size_t i = 0; i < steps.size(); ++i) {
+      const std::vector<size_t>& same = batch[level[i]];
+      const size_t others = same.size() - 1;
       std::vector<std::string> with;
-      for (size_t k = 0; k < steps.size(); ++k) {
-        if (k != i && level[k] == level[i]) with.push_back(check::step_label(steps[k], k));
+      for (size_t k : same) {
+        if (k == i) continue;
+        if (others > kNamed && with.size() == kNamed - 1) break;
+        with.push_back(check::step_label(steps[k], k));
       }
+      if (others > with.size()) with.push_back(std::to_string(others - with.size()) + " others");
       std::string& n = notes[i];
       n = "batch " + std::to_string(level[i] + 1) + " of " + std::to_string(levels);
       if (with.empty()) continue;
@@ -257,7 +267,7 @@ class Planner {
       for (size_t w = 0; w < with.size(); ++w) {
         n += (w == 0 ? "" : w + 1 == with.size() ? " and " : ", ") + with[w];
       }
-      if (with.size() + 1 > static_cast<size_t>(max_parallel)) {
+      if (same.size() > static_cast<size_t>(max_parallel)) {
         n += " (at most " + std::to_string(max_parallel) + " at once: max_parallel)";
       }
     }

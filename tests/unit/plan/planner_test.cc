@@ -377,3 +377,43 @@ steps:
   CHECK(step(p, "written").detail ==
         "(inputs.b == '' || inputs.a == ')') && ((inputs.b == '') || (inputs.a == 'x'))");
 }
+
+TEST_CASE("a batch of parallel steps: named with the steps beside it, a long one counted") {
+  auto wide = [](int n) {
+    std::string y = "runbook: 1\nname: wide\nmax_parallel: 2\nsteps:\n";
+    for (int i = 0; i < n; ++i)
+      y += "  - id: s" + std::to_string(i) + "\n    needs: []\n    log: x\n";
+    return y + "  - id: last\n    needs: [s0]\n    log: y\n";
+  };
+  auto rb = load_rb(wide(3));
+  plan::Plan p = plan_of(*rb, inputs_of(*rb));
+  REQUIRE(p.steps.size() == 4);
+  CHECK(p.steps[0].batch ==
+        "batch 1 of 2, at the same time as s1 and s2 (at most 2 at once: max_parallel)");
+  CHECK(p.steps[3].batch == "batch 2 of 2");
+  // 5,000 side by side: each note names five and counts the rest, so the plan grows as the
+  // list does (naming all of them made 20,000 steps a plan of gigabytes).
+  rb = load_rb(wide(5000));
+  p = plan_of(*rb, inputs_of(*rb));
+  CHECK(p.steps[0].batch ==
+        "batch 1 of 2, at the same time as s1, s2, s3, s4, s5 and 4994 others (at most 2 at "
+        "once: max_parallel)");
+  size_t longest = 0;
+  for (const auto& s : p.steps) longest = std::max(longest, s.batch.size());
+  CHECK(longest < 120);
+}
+
+TEST_CASE("markdown: a graph that would fill half the comment is left out, with a note") {
+  auto rb = load_rb("runbook: 1\nname: g\nsteps:\n  - { id: a, log: x }\n  - { id: b, log: y }\n");
+  plan::Plan p = plan_of(*rb, inputs_of(*rb));
+  const std::string graph = plan::graph_mermaid(plan::build_graph(*rb));
+  std::string md = plan::plan_markdown(p, plan::MarkdownOptions{65536, graph});
+  CHECK(md.find("```mermaid") != std::string::npos);
+  // The same graph against a limit it would take half of: left out, said so.
+  md = plan::plan_markdown(p, plan::MarkdownOptions{graph.size(), graph});
+  CHECK(md.find("```mermaid") == std::string::npos);
+  CHECK(md.find("The step graph is left out") != std::string::npos);
+  // No limit: always shown.
+  md = plan::plan_markdown(p, plan::MarkdownOptions{0, graph});
+  CHECK(md.find("```mermaid") != std::string::npos);
+}

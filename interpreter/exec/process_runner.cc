@@ -3,8 +3,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -74,6 +75,14 @@ std::string errno_text(int err) {
 // glibc 2.36's <sys/pidfd.h> lacks C linkage for C++.)
 int open_pidfd(pid_t pid) {
   return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+
+// The read buffer of this thread's commands, allocated once and never cleared: a fresh
+// zero-filled 64 KiB vector per command was a third of a quick step's instructions.
+char* chunk_buffer() {
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer.reset(new char[kChunkBytes]);
+  return buffer.get();
 }
 
 // An owned file descriptor.
@@ -173,53 +182,153 @@ std::optional<std::string> find_program(const command::CommandSpec& spec, std::s
   return std::nullopt;
 }
 
-// Starts `program`; returns 0 or an errno (posix_spawn reports exec failures too).
-int spawn(const command::CommandSpec& spec, const std::string& program, int out_w, int err_w,
-          pid_t* pid) {
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attr;
-  if (int rc = posix_spawn_file_actions_init(&actions)) return rc;
-  if (int rc = posix_spawnattr_init(&attr)) {
-    posix_spawn_file_actions_destroy(&actions);
-    return rc;
-  }
+// The kernel's struct sigaction (rt_sigaction(2)), used raw: glibc's sigaction() refuses its
+// two internal real-time signals (32, 33), which must be reset all the same.
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)();
+  uint64_t mask;
+};
+constexpr int kLastSignal = 64;
 
-  // Default dispositions for every signal (runbook ignores SIGPIPE and catches SIGINT/SIGTERM)
-  // and an empty mask, whatever the calling thread had blocked.
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  int rc = posix_spawnattr_setsigmask(&attr, &none);
-  if (!rc) rc = posix_spawnattr_setsigdefault(&attr, &all);
-  if (!spec.interactive) {
-    // A group of its own: a timeout or interrupt can signal everything the command started, and
-    // the terminal's Ctrl-C reaches runbook alone, which then decides.
-    flags |= POSIX_SPAWN_SETPGROUP;
-    if (!rc) rc = posix_spawnattr_setpgroup(&attr, 0);
-  }
-  if (!rc) rc = posix_spawnattr_setflags(&attr, flags);
+// Signals runbook itself gives a handler or ignores after start (interrupt.h): reset in every
+// child, whatever their disposition was when the runner was made.
+constexpr std::array<int, 5> kOwnSignals = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ};
 
-  if (!rc && !spec.cwd.empty())
-    rc = posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
-  if (!spec.interactive) {
-    if (!rc) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    if (!rc) rc = posix_spawn_file_actions_adddup2(&actions, out_w, 1);
-    if (!rc) rc = posix_spawn_file_actions_adddup2(&actions, err_w, 2);
+// What the child of spawn() does, prepared by the parent: the child shares the parent's memory
+// until it execs (CLONE_VM | CLONE_VFORK), so it only makes system calls, allocates nothing and
+// writes nothing but `error`.
+struct ChildPlan {
+  const char* program;
+  char* const* argv;
+  char* const* envp;
+  const char* cwd;  // nullptr: runbook's own
+  bool own_group;
+  bool redirect;  // stdin from /dev/null, stdout and stderr to the pipes
+  int out_w, err_w;
+  const int* reset;  // the signals to set back to SIG_DFL
+  size_t reset_count;
+  int error;  // set by the child when it fails before or in execve
+};
+
+[[noreturn]] void child_fail(ChildPlan* plan, int err) {
+  plan->error = err;
+  _exit(127);
+}
+
+// dup2, but also when `from` already is `to`: then it only loses O_CLOEXEC (as posix_spawn does).
+bool move_fd(int from, int to) {
+  if (from == to) return fcntl(to, F_SETFD, 0) == 0;
+  return dup2(from, to) == to;
+}
+
+// The child between clone and exec. All signals are blocked (the parent blocked them before the
+// clone), so no handler of runbook's runs here; each signal runbook handles or ignores is set
+// back to its default first, then the mask is emptied right before execve.
+int child_main(void* arg) {
+  auto* plan = static_cast<ChildPlan*>(arg);
+  const KernelSigaction dfl{SIG_DFL, 0, nullptr, 0};
+  for (size_t i = 0; i < plan->reset_count; ++i) {
+    syscall(SYS_rt_sigaction, plan->reset[i], &dfl, nullptr, sizeof(uint64_t));
+  }
+  // A group of its own: a timeout or interrupt can signal everything the command started, and
+  // the terminal's Ctrl-C reaches runbook alone, which then decides.
+  if (plan->own_group && setpgid(0, 0) != 0) child_fail(plan, errno);
+  if (plan->cwd != nullptr && chdir(plan->cwd) != 0) child_fail(plan, errno);
+  if (plan->redirect) {
+    close(0);
+    const int in = open("/dev/null", O_RDONLY);
+    if (in < 0) child_fail(plan, errno);
+    if (in != 0) {
+      if (dup2(in, 0) != 0) child_fail(plan, errno);
+      close(in);
+    }
+    if (!move_fd(plan->out_w, 1) || !move_fd(plan->err_w, 2)) child_fail(plan, errno);
   }
   // Only 0-2 reach the command, even if some library left a descriptor without O_CLOEXEC.
-  if (!rc) rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
+    for (int fd = 3; fd < 1024; ++fd) close(fd);  // Linux < 5.9
+  }
+  const uint64_t none = 0;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
+  execve(plan->program, plan->argv, plan->envp);
+  child_fail(plan, errno);
+}
 
+// The stack the child of spawn() runs on until it execs, one per thread (branches of a fan-out
+// run commands at once). The calling thread is suspended meanwhile, so it is never shared.
+constexpr size_t kChildStackBytes = 64 * 1024;
+char* child_stack_top() {
+  thread_local std::unique_ptr<char[]> stack;
+  if (!stack) stack.reset(new char[kChildStackBytes]);
+  // The top, aligned to 64 bytes (the stack grows down on every Linux target we build for).
+  auto top = reinterpret_cast<uintptr_t>(stack.get() + kChildStackBytes);
+  return reinterpret_cast<char*>(top & ~uintptr_t{63});
+}
+
+// Starts `program` as posix_spawn would with a new process group, stdin on /dev/null, the pipes
+// on stdout and stderr, descriptors from 3 closed, default dispositions and an empty signal mask;
+// returns 0 or an errno (a failed exec too). Done by hand with clone(CLONE_VM | CLONE_VFORK) on a
+// stack kept per thread: glibc's posix_spawn maps and unmaps a stack for each child, asks the
+// descriptor limit once per file action, and sets all 64 signal dispositions one by one in the
+// child, which the parent waits for: about 80 system calls a command, 73 of them in the child
+// before exec. This child resets only the signals that are not at their default.
+int spawn(const command::CommandSpec& spec, const std::string& program,
+          const std::vector<int>& reset, int out_w, int err_w, pid_t* pid) {
   std::vector<char*> argv, envp;
+  argv.reserve(spec.argv.size() + 1);
+  envp.reserve(spec.env.size() + 1);
   for (const std::string& a : spec.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   for (const std::string& e : spec.env) envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
-  if (!rc) rc = posix_spawn(pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
+  ChildPlan plan{program.c_str(),
+                 argv.data(),
+                 envp.data(),
+                 spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
+                 !spec.interactive,
+                 !spec.interactive,
+                 out_w,
+                 err_w,
+                 reset.data(),
+                 reset.size(),
+                 0};
+  // Every signal blocked, glibc's internal ones too, so that none is handled in the child while
+  // it shares runbook's memory; the child empties its mask just before execve.
+  const uint64_t all = ~uint64_t{0};
+  uint64_t old = 0;
+  syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, sizeof all);
+  const pid_t child = clone(child_main, child_stack_top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  const int clone_error = errno;
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, nullptr, sizeof old);
+  if (child < 0) return clone_error;
+  // CLONE_VFORK: the child has exec'd or exited by now.
+  if (plan.error != 0) {
+    int status;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return plan.error;
+  }
+  *pid = child;
+  return 0;
+}
 
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc;
+// The signals a child must set back to SIG_DFL: runbook's own (kOwnSignals), and every other
+// that is not at its default now (inherited as ignored, say from nohup or a shell's background
+// job). A handler would be reset by execve anyway, but an ignored signal stays ignored.
+std::vector<int> signals_to_reset() {
+  std::vector<int> out(kOwnSignals.begin(), kOwnSignals.end());
+  for (int sig = 1; sig <= kLastSignal; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    if (std::find(kOwnSignals.begin(), kOwnSignals.end(), sig) != kOwnSignals.end()) continue;
+    KernelSigaction now{};
+    if (syscall(SYS_rt_sigaction, sig, nullptr, &now, sizeof(uint64_t)) == 0 &&
+        now.handler != SIG_DFL) {
+      out.push_back(sig);
+    }
+  }
+  return out;
 }
 
 // One running command, from spawn until nothing of it is left.
@@ -235,7 +344,7 @@ class Supervision {
         log_(std::move(log)),
         pipes_{Pipe{std::move(out), command::Stream::kStdout, TailBuffer(spec.tail_bytes)},
                Pipe{std::move(err), command::Stream::kStderr, TailBuffer(spec.tail_bytes)}},
-        buf_(kChunkBytes) {}
+        buf_(chunk_buffer()) {}
 
   // Should wait() not finish (a listener threw), nothing is left running.
   ~Supervision() {
@@ -273,7 +382,7 @@ class Supervision {
   Fd log_;
   std::string error_;
   std::array<Pipe, 2> pipes_;
-  std::vector<char> buf_;
+  char* const buf_;  // kChunkBytes, this thread's
   bool reaped_ = false;
   bool done_ = false;  // wait() finished: the child is reaped and the pipes are closed
   bool lost_ = false;  // waitpid said ECHILD: someone else reaped the child (SIGCHLD ignored?)
@@ -366,9 +475,9 @@ command::CommandResult Supervision::wait(TimePoint start) {
 }
 
 bool Supervision::read_chunk(Pipe& p) {
-  const ssize_t n = read(p.fd.get(), buf_.data(), buf_.size());
+  const ssize_t n = read(p.fd.get(), buf_, kChunkBytes);
   if (n > 0) {
-    deliver(p, std::string_view(buf_.data(), static_cast<size_t>(n)));
+    deliver(p, std::string_view(buf_, static_cast<size_t>(n)));
     return true;
   }
   if (n == 0 || (errno != EINTR && errno != EAGAIN)) p.fd.reset();  // EOF, or unreadable
@@ -548,14 +657,15 @@ bool make_pipe(Fd* read_end, Fd* write_end, std::string* error) {
   }
   read_end->reset(fds[0]);
   write_end->reset(fds[1]);
-  // Only our end is non-blocking; the child's stays as programs expect.
-  fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+  // Only our end is non-blocking; the child's stays as programs expect. (A new pipe's read end
+  // has no other status flag to keep: O_RDONLY.)
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
   return true;
 }
 
 }  // namespace
 
-ProcessRunner::ProcessRunner() {
+ProcessRunner::ProcessRunner() : reset_signals_(signals_to_reset()) {
   // Orphans of a step's process group come to us instead of init, so kill_group() can reap
   // them and "the group is gone" means gone, not zombies waiting on a lazy init.
   prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -603,7 +713,7 @@ command::CommandResult ProcessRunner::run(const command::CommandSpec& spec,
   }
 
   pid_t pid = -1;
-  const int rc = spawn(spec, *program, out_w.get(), err_w.get(), &pid);
+  const int rc = spawn(spec, *program, reset_signals_, out_w.get(), err_w.get(), &pid);
   out_w.reset();  // the child has its copies; EOF must come when it closes them
   err_w.reset();
   if (rc != 0) {

@@ -9,15 +9,228 @@
 namespace rb::record {
 namespace {
 
-std::string last_bytes(const std::string& s, size_t n) {
+// The last `n` bytes of `s`, not starting inside a UTF-8 sequence: nlohmann refuses invalid
+// UTF-8 when dumping.
+std::string_view tail_view(const std::string& s, size_t n) {
   if (s.size() <= n) return s;
   size_t from = s.size() - n;
-  // Do not start inside a UTF-8 sequence: nlohmann refuses invalid UTF-8 when dumping.
   while (from < s.size() && (static_cast<unsigned char>(s[from]) & 0xC0) == 0x80) ++from;
-  return s.substr(from);
+  return std::string_view(s).substr(from);
 }
 
+std::string last_bytes(const std::string& s, size_t n) {
+  return std::string(tail_view(s, n));
+}
+
+// nlohmann's test of a string it can dump as is: UTF-8 without overlong forms or surrogates.
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 1, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+
+// A JSON string as nlohmann dumps it: ", \\, \b \f \n \r \t, other bytes below 0x20 as \u00xx,
+// UTF-8 as is. Bytes that are not UTF-8 (command output) become U+FFFD, as nlohmann's replace
+// handler has them: it writes those strings.
+void put_quoted(std::string& out, std::string_view s) {
+  if (!valid_utf8(s)) {
+    out += nlohmann::json(std::string(s)).dump(-1, ' ', false, kReplace);
+    return;
+  }
+  out += '"';
+  size_t plain = 0;  // the start of the bytes not yet written, which need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static const char* kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+  }
+  out.append(s, plain, s.size() - plain);
+  out += '"';
+}
+
+// A value as value_to_json(v).dump() writes it.
+void put_value(std::string& out, const expr::Value& v) {
+  switch (v.type()) {
+    case expr::ValueType::kNull:
+      out += "null";
+      return;
+    case expr::ValueType::kBool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case expr::ValueType::kInt:
+      out += std::to_string(v.as_int());
+      return;
+    case expr::ValueType::kString:
+      put_quoted(out, v.as_string());
+      return;
+    case expr::ValueType::kList: {
+      out += '[';
+      bool first = true;
+      for (const expr::Value& e : v.as_list()) {
+        if (!first) out += ',';
+        first = false;
+        put_value(out, e);
+      }
+      out += ']';
+      return;
+    }
+    case expr::ValueType::kMap: {
+      // expr::Map is ordered as nlohmann's object (std::map of std::string, operator<).
+      out += '{';
+      bool first = true;
+      for (const auto& [key, e] : v.as_map()) {
+        if (!first) out += ',';
+        first = false;
+        put_quoted(out, key);
+        out += ':';
+        put_value(out, e);
+      }
+      out += '}';
+      return;
+    }
+    case expr::ValueType::kNumber:
+    case expr::ValueType::kUnknown:
+      out += value_to_json(v).dump(-1, ' ', false, kReplace);
+      return;
+  }
+}
+
+void put_map(std::string& out, const expr::Map& m) {
+  out += '{';
+  bool first = true;
+  for (const auto& [key, e] : m) {
+    if (!first) out += ',';
+    first = false;
+    put_quoted(out, key);
+    out += ':';
+    put_value(out, e);
+  }
+  out += '}';
+}
+
+// A record's line written as it goes, members in the order given, which must be nlohmann's
+// order (std::string's): the unit test holds the lines to nlohmann's dump of the same record.
+// Nothing is built first and copied, so a step's megabyte of escaped output is held once.
+class Line {
+ public:
+  std::string& key(std::string_view k) {
+    out_ += first_ ? '{' : ',';
+    first_ = false;
+    out_ += '"';
+    out_ += k;  // our own names: nothing to escape
+    out_ += "\":";
+    return out_;
+  }
+  void text(std::string_view k, std::string_view v) { put_quoted(key(k), v); }
+  void integer(std::string_view k, int64_t v) { key(k) += std::to_string(v); }
+  std::string take() {
+    out_ += '}';
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  bool first_ = true;
+};
+
 }  // namespace
+
+std::string step_started_line(const std::string& path, int attempt, const std::string& command,
+                              const std::string& time) {
+  Line l;
+  l.integer("attempt", attempt);
+  l.text("command", command);
+  l.text("event", kStepStarted);
+  l.text("step", path);
+  l.text("time", time);
+  return l.take();
+}
+
+std::string step_finished_line(const std::string& path, const exec::StepResult& r,
+                               const std::string& time) {
+  // The fields of put_step_result (which the reader's step_result_from reads back), in order.
+  Line l;
+  l.key("acted") += r.acted ? "true" : "false";
+  l.integer("attempts", r.attempts);
+  l.integer("duration_ms", r.duration_ms);
+  l.text("error", r.error);
+  l.text("event", kStepFinished);
+  if (r.exit_code >= 0) {
+    l.integer("exit_code", r.exit_code);
+  } else {
+    l.key("exit_code") += "null";
+  }
+  if (!r.hint.empty()) l.text("hint", r.hint);
+  put_value(l.key("output"), r.output);
+  put_map(l.key("outputs"), r.outputs);
+  if (!r.reason.empty()) l.text("reason", r.reason);
+  l.text("status", exec::step_status_name(r.status));
+  l.text("stderr", tail_view(r.stderr_tail, kJournalTailBytes));
+  l.text("stdout", tail_view(r.stdout_tail, kJournalTailBytes));
+  l.text("step", path);
+  l.text("time", time);
+  if (!r.vars_set.empty()) put_map(l.key("vars_set"), r.vars_set);
+  return l.take();
+}
 
 // Built directly, not through a JSON text parsed back: a megabyte of output is not escaped and
 // parsed again, and a string that is not UTF-8 (command output) is kept, to be replaced where

@@ -33,6 +33,15 @@ expr::Value value_from_json(const nlohmann::json& j);
 void put_step_result(nlohmann::json& event, const exec::StepResult& r);
 exec::StepResult step_result_from(const nlohmann::json& event);
 
+// The journal lines of the records every step writes, without their newline, written directly:
+// byte for byte what dumping the same record built with nlohmann (put_step_result, keys in
+// order) gives, at a fraction of the cost (building and dumping the JSON tree was 80,000
+// instructions a step, the most of a quick step's own work).
+std::string step_started_line(const std::string& path, int attempt, const std::string& command,
+                              const std::string& time);
+std::string step_finished_line(const std::string& path, const exec::StepResult& r,
+                               const std::string& time);
+
 // "2026-11-23T21:25:01.123Z"
 std::string utc_now_iso8601();
 // Milliseconds since the epoch of a time utc_now_iso8601() wrote ("2026-12-02T00:29:15.123Z"),

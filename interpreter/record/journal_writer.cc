@@ -35,17 +35,39 @@ void JournalWriter::append(nlohmann::json event, Sync sync) {
   try {
     write_line(std::move(event), sync);
   } catch (const StoreError& e) {
-    lost_ = e.lost;
-    unrecorded_.push_back(std::move(what));
-    // One behaviour for every failed write or sync (a full disk, an I/O error): stop the run
-    // as an interrupt does (the running command is stopped, nothing more runs); run_session
-    // reports it and ends the run failed. A resume later continues from what was recorded.
-    error_ = e.what();
-    if (lost_) {
-      exec::request_interrupt();  // the store went away: the run is interrupted, not failed
-    } else {
-      exec::report_write_failure(error_);
-    }
+    failed(e, std::move(what));
+  }
+}
+
+void JournalWriter::append_step(const char* event, const std::string& path, const char* status,
+                                const std::string& line, Sync sync) {
+  auto what = [&] {
+    std::string s = std::string(event) + " " + path;
+    if (status != nullptr) s += std::string(" (") + status + ")";
+    return s;
+  };
+  if (!error_.empty()) {  // after a failed write nothing more is written: no gaps
+    unrecorded_.push_back(what());
+    return;
+  }
+  try {
+    storage_->append(line, sync == Sync::kYes);
+  } catch (const StoreError& e) {
+    failed(e, what());
+  }
+}
+
+void JournalWriter::failed(const StoreError& e, std::string what) {
+  lost_ = e.lost;
+  unrecorded_.push_back(std::move(what));
+  // One behaviour for every failed write or sync (a full disk, an I/O error): stop the run
+  // as an interrupt does (the running command is stopped, nothing more runs); run_session
+  // reports it and ends the run failed. A resume later continues from what was recorded.
+  error_ = e.what();
+  if (lost_) {
+    exec::request_interrupt();  // the store went away: the run is interrupted, not failed
+  } else {
+    exec::report_write_failure(error_);
   }
 }
 
@@ -98,19 +120,17 @@ void JournalWriter::run_resumed(const std::string& user, bool forced, const std:
 void JournalWriter::step_started(const exec::StepStart& s) {
   // Not synced: lost in a power loss, the step is simply not known to have started; a started
   // step without its end runs again on resume either way.
-  append(
-      {{"event", kStepStarted}, {"step", s.path}, {"attempt", s.attempt}, {"command", s.command}},
-      Sync::kNo);
+  append_step(kStepStarted, s.path, nullptr,
+              step_started_line(s.path, s.attempt, s.command, utc_now_iso8601()), Sync::kNo);
 }
 
 void JournalWriter::step_finished(const std::string& path, const exec::StepResult& r) {
-  nlohmann::json e = {{"event", kStepFinished}, {"step", path}};
-  put_step_result(e, r);
   // What resume restores (r.acted) is durable before the next step starts, and with it every
   // record before it (the approval of a gate among them). A pure step (a set, an assert, a log,
   // a readonly command, a wait, a skipped step, a failure) is not synced: resume would look at
   // it again anyway, as it does at every observation made after the last step that acted.
-  append(std::move(e), r.acted ? Sync::kYes : Sync::kNo);
+  append_step(kStepFinished, path, exec::step_status_name(r.status),
+              step_finished_line(path, r, utc_now_iso8601()), r.acted ? Sync::kYes : Sync::kNo);
 }
 
 void JournalWriter::message(const std::string& path, const std::string& text) {

@@ -73,6 +73,10 @@ class JournalWriter : public exec::RunObserver {
   enum class Sync { kNo, kYes };
   void append(nlohmann::json event, Sync sync);
   void write_line(nlohmann::json event, Sync sync);
+  // A step's record, its line written already (journal_event.h); `status` may be null.
+  void append_step(const char* event, const std::string& path, const char* status,
+                   const std::string& line, Sync sync);
+  void failed(const StoreError& e, std::string what);
 
   std::unique_ptr<JournalStorage> storage_;
   std::string error_;

@@ -275,7 +275,7 @@ char* child_stack_top() {
 // child, which the parent waits for: about 80 system calls a command, 73 of them in the child
 // before exec. This child resets only the signals that are not at their default.
 int spawn(const command::CommandSpec& spec, const std::string& program,
-          const std::vector<int>& reset, int out_w, int err_w, pid_t* pid) {
+          const std::vector<int>& reset, int out_w, int err_w, pid_t* pid, Fd* pidfd) {
   std::vector<char*> argv, envp;
   argv.reserve(spec.argv.size() + 1);
   envp.reserve(spec.env.size() + 1);
@@ -299,18 +299,25 @@ int spawn(const command::CommandSpec& spec, const std::string& program,
   const uint64_t all = ~uint64_t{0};
   uint64_t old = 0;
   syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, &old, sizeof all);
-  const pid_t child = clone(child_main, child_stack_top(), CLONE_VM | CLONE_VFORK | SIGCHLD, &plan);
+  // CLONE_PIDFD (Linux 5.2) hands over the pidfd with the child; an older kernel ignores the
+  // flag and leaves `fd` at -1.
+  int fd = -1;
+  const pid_t child = clone(child_main, child_stack_top(),
+                            CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &plan, &fd);
   const int clone_error = errno;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, nullptr, sizeof old);
   if (child < 0) return clone_error;
+  pidfd->reset(fd);
   // CLONE_VFORK: the child has exec'd or exited by now.
   if (plan.error != 0) {
+    pidfd->reset();
     int status;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
     return plan.error;
   }
   *pid = child;
+  if (!pidfd->valid()) pidfd->reset(open_pidfd(child));
   return 0;
 }
 
@@ -334,13 +341,14 @@ std::vector<int> signals_to_reset() {
 // One running command, from spawn until nothing of it is left.
 class Supervision {
  public:
+  // `pidfd` polls readable when `pid` exits; without one (Linux < 5.3) the loop polls waitpid.
   Supervision(const command::CommandSpec& spec, command::OutputListener* listener, pid_t pid,
-              Fd out, Fd err, Fd log)
+              Fd pidfd, Fd out, Fd err, Fd log)
       : spec_(spec),
         listener_(listener),
         pid_(pid),
         own_group_(!spec.interactive),
-        pidfd_(open_pidfd(pid)),  // without it, the loop polls waitpid
+        pidfd_(std::move(pidfd)),
         log_(std::move(log)),
         pipes_{Pipe{std::move(out), command::Stream::kStdout, TailBuffer(spec.tail_bytes)},
                Pipe{std::move(err), command::Stream::kStderr, TailBuffer(spec.tail_bytes)}},
@@ -454,7 +462,12 @@ command::CommandResult Supervision::wait(TimePoint start) {
       break;
     }
     for (nfds_t i = 0; i < n; ++i) {
-      if (owners[i] && fds[i].revents) read_chunk(*owners[i]);
+      if (owners[i] == nullptr || fds[i].revents == 0) continue;
+      if (fds[i].revents & POLLIN) {
+        read_chunk(*owners[i]);
+      } else {
+        owners[i]->fd.reset();  // hung up with nothing left to read: the end, without a read
+      }
     }
     if (!reaped_) {
       try_reap();
@@ -713,14 +726,16 @@ command::CommandResult ProcessRunner::run(const command::CommandSpec& spec,
   }
 
   pid_t pid = -1;
-  const int rc = spawn(spec, *program, reset_signals_, out_w.get(), err_w.get(), &pid);
+  Fd pidfd;
+  const int rc = spawn(spec, *program, reset_signals_, out_w.get(), err_w.get(), &pid, &pidfd);
   out_w.reset();  // the child has its copies; EOF must come when it closes them
   err_w.reset();
   if (rc != 0) {
     return not_run(Outcome::kSpawnFailed, "cannot run '" + spec.argv[0] + "': " + errno_text(rc));
   }
 
-  Supervision supervision(spec, listener, pid, std::move(out_r), std::move(err_r), std::move(log));
+  Supervision supervision(spec, listener, pid, std::move(pidfd), std::move(out_r), std::move(err_r),
+                          std::move(log));
   result = supervision.wait(start);
   result.elapsed = since(start);
   return result;

@@ -212,48 +212,64 @@ struct ChildPlan {
   int error;  // set by the child when it fails before or in execve
 };
 
-[[noreturn]] void child_fail(ChildPlan* plan, int err) {
-  plan->error = err;
-  _exit(127);
+// The child's steps are raw system calls: no libc wrapper, no lazy symbol binding, and no
+// sanitizer bookkeeping (it runs on a stack no sanitizer knows of, in memory it shares).
+#define RB_CHILD_SIDE __attribute__((no_sanitize_address))
+
+// The system call's result, or -errno.
+RB_CHILD_SIDE long sys(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+  const long r = syscall(number, a, b, c, d);
+  return r < 0 ? -errno : r;
+}
+
+[[noreturn]] RB_CHILD_SIDE void child_fail(ChildPlan* plan, long err) {
+  plan->error = static_cast<int>(-err);
+  while (true) syscall(SYS_exit_group, 127);
 }
 
 // dup2, but also when `from` already is `to`: then it only loses O_CLOEXEC (as posix_spawn does).
-bool move_fd(int from, int to) {
-  if (from == to) return fcntl(to, F_SETFD, 0) == 0;
-  return dup2(from, to) == to;
+RB_CHILD_SIDE long move_fd(int from, int to) {
+  if (from == to) return sys(SYS_fcntl, to, F_SETFD, 0);
+  return sys(SYS_dup3, from, to, 0);
 }
 
 // The child between clone and exec. All signals are blocked (the parent blocked them before the
 // clone), so no handler of runbook's runs here; each signal runbook handles or ignores is set
 // back to its default first, then the mask is emptied right before execve.
-int child_main(void* arg) {
+RB_CHILD_SIDE int child_main(void* arg) {
   auto* plan = static_cast<ChildPlan*>(arg);
   const KernelSigaction dfl{SIG_DFL, 0, nullptr, 0};
   for (size_t i = 0; i < plan->reset_count; ++i) {
-    syscall(SYS_rt_sigaction, plan->reset[i], &dfl, nullptr, sizeof(uint64_t));
+    sys(SYS_rt_sigaction, plan->reset[i], reinterpret_cast<long>(&dfl), 0, sizeof(uint64_t));
   }
+  long r = 0;
   // A group of its own: a timeout or interrupt can signal everything the command started, and
   // the terminal's Ctrl-C reaches runbook alone, which then decides.
-  if (plan->own_group && setpgid(0, 0) != 0) child_fail(plan, errno);
-  if (plan->cwd != nullptr && chdir(plan->cwd) != 0) child_fail(plan, errno);
+  if (plan->own_group && (r = sys(SYS_setpgid, 0, 0)) < 0) child_fail(plan, r);
+  if (plan->cwd != nullptr && (r = sys(SYS_chdir, reinterpret_cast<long>(plan->cwd))) < 0) {
+    child_fail(plan, r);
+  }
   if (plan->redirect) {
-    close(0);
-    const int in = open("/dev/null", O_RDONLY);
-    if (in < 0) child_fail(plan, errno);
+    sys(SYS_close, 0);
+    const long in = sys(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/dev/null"), O_RDONLY);
+    if (in < 0) child_fail(plan, in);
     if (in != 0) {
-      if (dup2(in, 0) != 0) child_fail(plan, errno);
-      close(in);
+      if ((r = sys(SYS_dup3, in, 0, 0)) < 0) child_fail(plan, r);
+      sys(SYS_close, in);
     }
-    if (!move_fd(plan->out_w, 1) || !move_fd(plan->err_w, 2)) child_fail(plan, errno);
+    if ((r = move_fd(plan->out_w, 1)) < 0 || (r = move_fd(plan->err_w, 2)) < 0) {
+      child_fail(plan, r);
+    }
   }
   // Only 0-2 reach the command, even if some library left a descriptor without O_CLOEXEC.
-  if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0) {
-    for (int fd = 3; fd < 1024; ++fd) close(fd);  // Linux < 5.9
+  if (sys(SYS_close_range, 3, ~0U, 0) < 0) {
+    for (int fd = 3; fd < 1024; ++fd) sys(SYS_close, fd);  // Linux < 5.9
   }
   const uint64_t none = 0;
-  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
-  execve(plan->program, plan->argv, plan->envp);
-  child_fail(plan, errno);
+  sys(SYS_rt_sigprocmask, SIG_SETMASK, reinterpret_cast<long>(&none), 0, sizeof none);
+  r = sys(SYS_execve, reinterpret_cast<long>(plan->program), reinterpret_cast<long>(plan->argv),
+          reinterpret_cast<long>(plan->envp));
+  child_fail(plan, r);
 }
 
 // The stack the child of spawn() runs on until it execs, one per thread (branches of a fan-out

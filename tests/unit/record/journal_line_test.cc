@@ -35,7 +35,7 @@ const std::vector<std::string> kStrings = {
     "plain text",
     "quote \" backslash \\ slash /",
     "lines\nand\ttabs\r\n\b\f",
-    std::string("nul \0 and \x01\x1f\x7f", 16),
+    std::string("nul \0 and \x01\x1f\x7f", 13),
     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
     "\xff\xfe not utf-8",
     "cut \xe2\x82",

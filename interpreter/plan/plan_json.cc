@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/sha256.h"
+#include "expr/json.h"
 #include "expr/text_units.h"
 
 namespace rb::plan {
@@ -312,89 +313,17 @@ class JsonWriter {
     }
     escaped(s);
   }
-  // nlohmann's escaping: ", \\, \b \f \n \r \t, other bytes below 0x20 as \u00xx, UTF-8 as is.
+  // The rare string with something to escape, or that is not UTF-8: as nlohmann writes it.
   void escaped(std::string_view s) {
-    if (!valid_utf8(s)) {
-      // A byte that is not UTF-8 (an input given as -i msg=$'\xff') is written as U+FFFD.
-      out_ += ordered_json(std::string(s)).dump(-1, ' ', false, kReplace);
-      return;
-    }
-    out_ += '"';
-    size_t plain = 0;  // the start of the bytes not yet written, which need no escape
-    for (size_t i = 0; i < s.size(); ++i) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(s, plain, i - plain);
-      plain = i + 1;
-      switch (c) {
-        case '"':
-          out_ += "\\\"";
-          break;
-        case '\\':
-          out_ += "\\\\";
-          break;
-        case '\b':
-          out_ += "\\b";
-          break;
-        case '\f':
-          out_ += "\\f";
-          break;
-        case '\n':
-          out_ += "\\n";
-          break;
-        case '\r':
-          out_ += "\\r";
-          break;
-        case '\t':
-          out_ += "\\t";
-          break;
-        default: {
-          static const char* kHex = "0123456789abcdef";
-          out_ += "\\u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 15];
-        }
-      }
-    }
-    out_.append(s, plain, s.size() - plain);
-    out_ += '"';
-  }
-  static bool valid_utf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-      const auto c = static_cast<unsigned char>(s[i]);
-      if (c < 0x80) {
-        ++i;
-        continue;
-      }
-      size_t n = 0;
-      uint32_t cp = 0;
-      if (c >= 0xC2 && c <= 0xDF)
-        n = 1, cp = c & 0x1F;
-      else if (c >= 0xE0 && c <= 0xEF)
-        n = 2, cp = c & 0x0F;
-      else if (c >= 0xF0 && c <= 0xF4)
-        n = 3, cp = c & 0x07;
-      else
-        return false;
-      if (i + n >= s.size()) return false;
-      for (size_t k = 1; k <= n; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) return false;
-        cp = (cp << 6) | (b & 0x3F);
-      }
-      // Overlong, surrogate and out-of-range forms are refused, as nlohmann does.
-      if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-          (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return false;
-      }
-      i += n + 1;
-    }
-    return true;
+    scratch_.clear();
+    expr::append_json_string(scratch_, s);
+    out_ += scratch_;
   }
 
   int indent_;
   Sha256* hash_;
   TextBuffer out_;
+  std::string scratch_;   // an escaped string on its way to out_
   size_t key_depth_ = 0;  // the depth key_text_ was made for (0: not yet)
   std::string key_text_[kStepKeys];
   std::vector<size_t> levels_;  // open objects and arrays: members written so far

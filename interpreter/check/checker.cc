@@ -52,8 +52,14 @@ class StepTrees : public expr::NameSource {
  public:
   explicit StepTrees(const NameTree& fields) : fields_(fields) {}
 
-  // Of two steps with one id (an error reported elsewhere), the last one counts.
-  void add(const model::Step& s) { by_id_[s.id] = Entry{&s, nullptr}; }
+  // Adds a step with an id. Of two steps with one id, the last one's tree counts; returns where
+  // the first one's id is when `s` is such a second one, else nullptr.
+  const Location* add(const model::Step& s) {
+    auto [it, fresh] = by_id_.try_emplace(s.id, Entry{&s, s.id_location, nullptr});
+    if (fresh) return nullptr;
+    it->second.step = &s;
+    return &it->second.first_location;
+  }
   void reserve(size_t n) { by_id_.reserve(n); }
 
   const NameTree* find(std::string_view id) const override {
@@ -69,7 +75,8 @@ class StepTrees : public expr::NameSource {
 
  private:
   struct Entry {
-    const model::Step* step;
+    const model::Step* step;  // the last of the steps with this id
+    Location first_location;  // the first one's id
     mutable std::unique_ptr<NameTree> tree;
   };
 
@@ -127,22 +134,18 @@ class RunbookChecker {
   void index_steps() {
     size_t count = 0;
     for_all_steps(rb_, [&](const model::Step&) { ++count; });
-    std::unordered_map<std::string_view, Location> first;
-    first.reserve(count);
     step_trees_.reserve(count);
     for_all_steps(rb_, [&](const model::Step& s) {
       if (const auto* set = std::get_if<model::SetAction>(&s.action)) {
         for (const auto& v : set->values) set_vars_.push_back(&v.name);
       }
       if (s.id.empty()) return;
-      step_trees_.add(s);
-      auto [it, fresh] = first.emplace(s.id, s.id_location);
-      if (!fresh) {
+      if (const Location* first = step_trees_.add(s)) {
         Diagnostic& d = diags_.error(s.id_location, "duplicate step id '" + s.id + "'",
                                      "step ids must be unique in a runbook; rename one",
                                      static_cast<int>(s.id.size()));
         d.notes.push_back(Diagnostic{Severity::kNote,
-                                     it->second,
+                                     *first,
                                      static_cast<int>(s.id.size()),
                                      "'" + s.id + "' is first used here",
                                      "",
@@ -211,8 +214,8 @@ class RunbookChecker {
   }
 
   void check_list(const std::vector<model::Step>& steps, const NameTree& scope) {
-    StepOrder order = order_steps(steps, &diags_);
-    if (!steps.empty()) orders_.emplace(&steps, std::move(order));  // for check_step_order
+    if (steps.empty()) return;  // most lists (a step's on_failure) are empty
+    orders_.emplace(&steps, order_steps(steps, &diags_));  // kept for check_step_order
     for (const model::Step& s : steps) check_step(s, scope);
   }
 

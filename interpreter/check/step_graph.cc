@@ -17,6 +17,7 @@ std::string step_label(const model::Step& step, size_t index) {
 StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags) {
   StepOrder out;
   const size_t n = steps.size();
+  if (n == 0) return out;  // most lists (a step's on_failure) are empty
   out.depends.assign(n, {});
   // Without `needs`, each step runs after the one before it: the order is the list's.
   if (std::none_of(steps.begin(), steps.end(),

@@ -2,6 +2,7 @@
 
 #include "base/char_class.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -30,6 +31,8 @@ class Lexer {
 
   LexResult run() {
     LexResult out;
+    // At most a token per byte, and the end: one allocation for any usual expression.
+    out.tokens.reserve(std::min<size_t>(text_.size() + 1, 64));
     try {
       while (true) {
         skip_space();

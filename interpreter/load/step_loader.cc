@@ -138,7 +138,8 @@ std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml:
     const size_t from = items.size() * k / n, to = items.size() * (k + 1) / n;
     YamlReader reader(r_.file(), k == 0 ? r_.diags() : ranges[k].diags);
     StepLoader loader(loader_, reader, file_path_);
-    ranges[k].steps.reserve(to - from);
+    // The first range's list becomes the whole list: reserved whole, it is not copied again.
+    ranges[k].steps.reserve(k == 0 ? items.size() : to - from);
     for (size_t i = from; i < to; ++i) {
       if (auto step = loader.load_step(items[i], 0)) ranges[k].steps.push_back(std::move(*step));
     }
@@ -155,10 +156,10 @@ std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml:
   for (size_t k = running.size() + 1; k < n; ++k) load_range(k);
   for (std::thread& t : running) t.join();
   std::vector<model::Step> steps = std::move(ranges[0].steps);
-  steps.reserve(items.size());
   for (size_t k = 1; k < n; ++k) {
     r_.diags().append(ranges[k].diags);
     for (model::Step& s : ranges[k].steps) steps.push_back(std::move(s));
+    std::vector<model::Step>().swap(ranges[k].steps);  // freed now: a Step is large
   }
   return steps;
 }

@@ -37,6 +37,7 @@ bool check_text(const SourceFile& file, Diagnostics& diags) {
   const std::string& t = file.text();
   for (size_t i = 0; i < t.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(t[i]);
+    if ((c >= 0x20 && c < 0x80) || c == '\n') continue;  // nearly every byte: printable ASCII
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
       auto [line, col] = file.line_column(i);
       diags.error(Location{&file, line, col},

@@ -1,14 +1,22 @@
 #include "base/source_file.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace rb {
 
 SourceFile::SourceFile(std::string path, std::string text)
     : path_(std::move(path)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n' && i + 1 < text_.size()) line_starts_.push_back(i + 1);
+  // memchr finds each newline many bytes at a time.
+  const char* const begin = text_.data();
+  const char* const end = begin + text_.size();
+  for (const char* p = begin; p < end;) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) break;
+    const size_t next = static_cast<size_t>(static_cast<const char*>(nl) - begin) + 1;
+    if (next < text_.size()) line_starts_.push_back(next);
+    p = begin + next;
   }
 }
 

@@ -1,9 +1,10 @@
 #include "check/checker.h"
 
-#include <functional>
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/spelling.h"
 #include "check/step_graph.h"
@@ -21,8 +22,8 @@ using expr::NameTree;
 const char* const kStepFields[] = {"status", "exit_code", "stdout",   "stderr",
                                    "output", "outputs",   "attempts", "duration_ms"};
 
-void for_each_step(const std::vector<model::Step>& steps,
-                   const std::function<void(const model::Step&)>& fn) {
+template <class Fn>
+void for_each_step(const std::vector<model::Step>& steps, const Fn& fn) {
   for (const model::Step& s : steps) {
     fn(s);
     if (const auto* g = std::get_if<model::GroupAction>(&s.action)) for_each_step(g->steps, fn);
@@ -30,41 +31,121 @@ void for_each_step(const std::vector<model::Step>& steps,
   }
 }
 
-void for_all_steps(const model::Runbook& rb, const std::function<void(const model::Step&)>& fn) {
+template <class Fn>
+void for_all_steps(const model::Runbook& rb, const Fn& fn) {
   for_each_step(rb.steps, fn);
   for_each_step(rb.on_failure, fn);
   for_each_step(rb.finally_steps, fn);
 }
 
+// Calls fn(e) for each expression of a template, in order.
+template <class Fn>
+void for_each_expression(const expr::Template& t, const Fn& fn) {
+  for (const expr::TemplatePart& p : t.parts()) {
+    if (p.expr) fn(p.expr);
+  }
+}
+
+// The tree of names below steps.ID, for each step with an id: built when an expression first
+// names the step (most steps are never read by another), not for every step up front.
+class StepTrees : public expr::NameSource {
+ public:
+  explicit StepTrees(const NameTree& fields) : fields_(fields) {}
+
+  // Adds a step with an id. Of two steps with one id, the last one's tree counts; returns where
+  // the first one's id is when `s` is such a second one, else nullptr.
+  const Location* add(const model::Step& s) {
+    auto [it, fresh] = by_id_.try_emplace(s.id, Entry{&s, s.id_location, nullptr});
+    if (fresh) return nullptr;
+    it->second.step = &s;
+    return &it->second.first_location;
+  }
+  void reserve(size_t n) { by_id_.reserve(n); }
+
+  const NameTree* find(std::string_view id) const override {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return nullptr;
+    if (!it->second.tree) it->second.tree = std::make_unique<NameTree>(build(*it->second.step));
+    return it->second.tree.get();
+  }
+
+  void names(std::vector<std::string>& out) const override {
+    for (const auto& [id, entry] : by_id_) out.emplace_back(id);
+  }
+
+ private:
+  struct Entry {
+    const model::Step* step;  // the last of the steps with this id
+    Location first_location;  // the first one's id
+    mutable std::unique_ptr<NameTree> tree;
+  };
+
+  // The step's fields (a layer over those every step has) and its outputs.
+  NameTree build(const model::Step& s) const {
+    NameTree fields = NameTree::layer_over(fields_);
+    NameTree outputs;
+    outputs.child_noun = "output";
+    std::vector<const model::NamedExpr*> declared;
+    for (const auto& o : s.outputs) declared.push_back(&o);
+    // An include step also has the outputs its runbook declares.
+    const auto* inc = std::get_if<model::IncludeAction>(&s.action);
+    if (inc && inc->runbook) {
+      for (const auto& o : inc->runbook->outputs) declared.push_back(&o);
+    }
+    if (declared.empty()) {
+      outputs.hint = inc ? "'" + inc->path.value +
+                               "' declares no outputs; add them under its top-level 'outputs:'"
+                         : "step '" + s.id + "' declares no outputs; add them under its 'outputs:'";
+    } else {
+      outputs.hint = "step '" + s.id + "' declares:";
+      for (const auto* o : declared) {
+        outputs.add(o->name, NameTree::open_tree());
+        outputs.hint += " " + o->name;
+      }
+    }
+    fields.add("outputs", std::move(outputs));
+    return fields;
+  }
+
+  const NameTree& fields_;
+  std::unordered_map<std::string_view, Entry> by_id_;
+};
+
 class RunbookChecker {
  public:
   RunbookChecker(const model::Runbook& rb, Diagnostics& diags,
                  std::set<const model::Runbook*>& checked)
-      : rb_(rb), diags_(diags), checked_(checked) {}
+      : rb_(rb), diags_(diags), checked_(checked), step_trees_(step_fields_) {}
 
   void run() {
-    collect_ids();
+    index_steps();
     build_trees();
     check_runbook_level();
     check_list(rb_.steps, steps_tree_);
     check_list(rb_.on_failure, steps_tree_);
     check_list(rb_.finally_steps, steps_tree_);
     for (const auto& o : rb_.outputs) check_expr(o.value, steps_tree_);
-    check_step_order(rb_, diags_);
+    check_step_order(rb_, diags_, &orders_);
   }
 
  private:
-  void collect_ids() {
-    std::map<std::string, Location> first;
+  // One pass over every step: duplicate ids (reported), the vars that set steps set, the steps'
+  // name trees.
+  void index_steps() {
+    size_t count = 0;
+    for_all_steps(rb_, [&](const model::Step&) { ++count; });
+    step_trees_.reserve(count);
     for_all_steps(rb_, [&](const model::Step& s) {
+      if (const auto* set = std::get_if<model::SetAction>(&s.action)) {
+        for (const auto& v : set->values) set_vars_.push_back(&v.name);
+      }
       if (s.id.empty()) return;
-      auto [it, fresh] = first.emplace(s.id, s.id_location);
-      if (!fresh) {
+      if (const Location* first = step_trees_.add(s)) {
         Diagnostic& d = diags_.error(s.id_location, "duplicate step id '" + s.id + "'",
                                      "step ids must be unique in a runbook; rename one",
                                      static_cast<int>(s.id.size()));
         d.notes.push_back(Diagnostic{Severity::kNote,
-                                     it->second,
+                                     *first,
                                      static_cast<int>(s.id.size()),
                                      "'" + s.id + "' is first used here",
                                      "",
@@ -83,11 +164,7 @@ class RunbookChecker {
     vars.child_noun = "var";
     vars.hint = "define it under 'vars:' or with a 'set:' step";
     for (const auto& v : rb_.vars) vars.add(v.name, NameTree::open_tree());
-    for_all_steps(rb_, [&](const model::Step& s) {
-      if (const auto* set = std::get_if<model::SetAction>(&s.action)) {
-        for (const auto& v : set->values) vars.add(v.name, NameTree::open_tree());
-      }
-    });
+    for (const std::string* name : set_vars_) vars.add(*name, NameTree::open_tree());
 
     NameTree steps;
     steps.child_noun = "step";
@@ -96,33 +173,7 @@ class RunbookChecker {
     step_fields_.hint =
         "a step has status, exit_code, stdout, stderr, output, outputs, attempts, duration_ms";
     for (const char* f : kStepFields) step_fields_.add(f, NameTree::open_tree());
-    for_all_steps(rb_, [&](const model::Step& s) {
-      if (s.id.empty()) return;
-      NameTree fields = NameTree::layer_over(step_fields_);  // each step: its own outputs
-      NameTree outputs;
-      outputs.child_noun = "output";
-      std::vector<const model::NamedExpr*> declared;
-      for (const auto& o : s.outputs) declared.push_back(&o);
-      // An include step also has the outputs its runbook declares.
-      const auto* inc = std::get_if<model::IncludeAction>(&s.action);
-      if (inc && inc->runbook) {
-        for (const auto& o : inc->runbook->outputs) declared.push_back(&o);
-      }
-      if (declared.empty()) {
-        outputs.hint =
-            inc ? "'" + inc->path.value +
-                      "' declares no outputs; add them under its top-level 'outputs:'"
-                : "step '" + s.id + "' declares no outputs; add them under its 'outputs:'";
-      } else {
-        outputs.hint = "step '" + s.id + "' declares:";
-        for (const auto* o : declared) {
-          outputs.add(o->name, NameTree::open_tree());
-          outputs.hint += " " + o->name;
-        }
-      }
-      fields.add("outputs", std::move(outputs));
-      steps.add(s.id, std::move(fields));
-    });
+    steps.source = &step_trees_;  // each step's fields: a layer over step_fields_, on demand
 
     NameTree run;
     run.child_noun = "run field";
@@ -163,7 +214,8 @@ class RunbookChecker {
   }
 
   void check_list(const std::vector<model::Step>& steps, const NameTree& scope) {
-    order_steps(steps, &diags_);
+    if (steps.empty()) return;  // most lists (a step's on_failure) are empty
+    orders_.emplace(&steps, order_steps(steps, &diags_));  // kept for check_step_order
     for (const model::Step& s : steps) check_step(s, scope);
   }
 
@@ -266,8 +318,9 @@ class RunbookChecker {
   }
 
   void warn_reparsed(const expr::Template& t, const std::string& what) {
-    for (const expr::ExprPtr& e : t.expressions()) {
-      if (e->is_raw()) continue;  // raw() is warned about already
+    for (const expr::TemplatePart& p : t.parts()) {
+      const expr::ExprPtr& e = p.expr;
+      if (!e || e->is_raw()) continue;  // raw() is warned about already
       diags_.warning(
           e->location(),
           "'${{ }}' inside the code that " + what + " runs: the value becomes code, not data",
@@ -409,6 +462,11 @@ class RunbookChecker {
   // In a run: script, an interpolation after `eval` or `bash -c` / `sh -c` on the same line is
   // parsed twice: quoted once for this shell, then run as code by the inner one.
   static std::string reparsing_word(const std::string& line_before) {
+    // Every word this looks for is "eval" or ends in "sh" (bash, sh, dash, zsh, ksh).
+    if (line_before.find("sh") == std::string::npos &&
+        line_before.find("eval") == std::string::npos) {
+      return "";
+    }
     std::vector<std::string> words;
     std::string w;
     for (char ch : line_before) {
@@ -537,7 +595,7 @@ class RunbookChecker {
   }
 
   void check_template(const expr::Template& t, const NameTree& scope) {
-    for (const expr::ExprPtr& e : t.expressions()) check_expr(e, scope);
+    for_each_expression(t, [&](const expr::ExprPtr& e) { check_expr(e, scope); });
   }
 
   void check_expr(const expr::ExprPtr& e, const NameTree& scope) {
@@ -558,6 +616,9 @@ class RunbookChecker {
   NameTree step_fields_;  // the fields every step has (each step's tree is a layer over it)
   NameTree header_tree_;  // for vars, env and concurrency: no steps yet
   NameTree steps_tree_;
+  std::vector<const std::string*> set_vars_;  // the vars of every set step, in order
+  StepTrees step_trees_;
+  StepOrders orders_;  // each list's order, computed by check_list, used by check_step_order
   std::map<const NameTree*, std::unique_ptr<NameTree>> own_trees_;
   std::map<std::pair<const NameTree*, std::string>, std::unique_ptr<NameTree>> loop_trees_;
 };

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <functional>
-#include <map>
 #include <queue>
+#include <string_view>
+#include <unordered_map>
 
 #include "base/spelling.h"
 
@@ -16,6 +17,7 @@ std::string step_label(const model::Step& step, size_t index) {
 StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags) {
   StepOrder out;
   const size_t n = steps.size();
+  if (n == 0) return out;  // most lists (a step's on_failure) are empty
   out.depends.assign(n, {});
   // Without `needs`, each step runs after the one before it: the order is the list's.
   if (std::none_of(steps.begin(), steps.end(),
@@ -27,11 +29,21 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
     }
     return out;
   }
-  std::map<std::string, size_t, std::less<>> by_id;
-  std::vector<std::string> ids;
+  std::unordered_map<std::string_view, size_t> by_id;  // the first step of each id
+  by_id.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    if (!steps[i].id.empty() && by_id.emplace(steps[i].id, i).second) ids.push_back(steps[i].id);
+    if (!steps[i].id.empty()) by_id.emplace(steps[i].id, i);
   }
+  std::vector<std::string> ids;  // in the order of the list, once each; made for the first error
+  auto known_ids = [&]() -> const std::vector<std::string>& {
+    if (ids.empty()) {
+      for (size_t i = 0; i < n; ++i) {
+        if (!steps[i].id.empty() && by_id.find(steps[i].id)->second == i)
+          ids.push_back(steps[i].id);
+      }
+    }
+    return ids;
+  };
   for (size_t i = 0; i < n; ++i) {
     const model::Step& s = steps[i];
     if (!s.needs_given) {
@@ -43,7 +55,7 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
       if (it == by_id.end()) {
         out.ok = false;
         if (diags) {
-          std::string hint = did_you_mean(need.value, ids);
+          std::string hint = did_you_mean(need.value, known_ids());
           diags->error(need.location, "'needs' names no step '" + need.value + "' in this list",
                        hint.empty() ? "'needs' refers to the id of a step in the same list" : hint,
                        static_cast<int>(need.value.size()));
@@ -55,13 +67,24 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
   }
   // Kahn's algorithm, the lowest ready index first: O(N log N). Only when it cannot order every
   // step is there a cycle, and then a depth-first search finds one to report.
+  // The steps that wait for each step, as one array: dependents of d are
+  // dependents[first[d]..first[d + 1]), in the order of the list.
   std::vector<size_t> remaining(n, 0);
-  std::vector<std::vector<size_t>> dependents(n);
+  std::vector<size_t> first(n + 1, 0);
   for (size_t i = 0; i < n; ++i) {
     remaining[i] = out.depends[i].size();
-    for (size_t d : out.depends[i]) dependents[d].push_back(i);
+    for (size_t d : out.depends[i]) ++first[d + 1];
+  }
+  for (size_t i = 0; i < n; ++i) first[i + 1] += first[i];
+  std::vector<size_t> dependents(first[n]);
+  {
+    std::vector<size_t> fill(first.begin(), first.end() - 1);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t d : out.depends[i]) dependents[fill[d]++] = i;
+    }
   }
   std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+  out.order.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     if (remaining[i] == 0) ready.push(i);
   }
@@ -69,8 +92,8 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
     size_t pick = ready.top();
     ready.pop();
     out.order.push_back(pick);
-    for (size_t d : dependents[pick]) {
-      if (--remaining[d] == 0) ready.push(d);
+    for (size_t k = first[pick]; k < first[pick + 1]; ++k) {
+      if (--remaining[dependents[k]] == 0) ready.push(dependents[k]);
     }
   }
   if (out.order.size() == n) return out;
@@ -115,7 +138,8 @@ StepOrder order_steps(const std::vector<model::Step>& steps, Diagnostics* diags)
       const model::Step& at = steps[i];
       Location where = at.location;
       for (const auto& need : at.needs) {
-        if (by_id.count(need.value) && by_id[need.value] == d) where = need.location;
+        auto it = by_id.find(need.value);
+        if (it != by_id.end() && it->second == d) where = need.location;
       }
       diags->error(where, "dependency cycle: " + shown,
                    "each step runs after the steps it needs (or after the step before it); "

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "check/step_graph.h"
 #include "expr/ast.h"
@@ -47,12 +49,14 @@ struct Relation {
 
 class StepOrderCheck {
  public:
-  StepOrderCheck(const model::Runbook& rb, Diagnostics& diags) : rb_(rb), diags_(diags) {}
+  StepOrderCheck(const model::Runbook& rb, Diagnostics& diags, StepOrders* known)
+      : rb_(rb), diags_(diags), known_(known) {}
 
   void run() {
     add_block(rb_.steps, -1, 0, "the runbook's steps");
     add_block(rb_.on_failure, -1, 1, "the runbook's on_failure");
     add_block(rb_.finally_steps, -1, 2, "the runbook's finally");
+    by_id_.reserve(nodes_.size());
     for (size_t n = 0; n < nodes_.size(); ++n) {
       const model::Step& s = *nodes_[n].step;
       if (!s.id.empty()) by_id_.emplace(s.id, static_cast<int>(n));  // the first of duplicates
@@ -79,7 +83,12 @@ class StepOrderCheck {
       k.owner = owner;
       k.rank = rank;
       k.noun = std::move(noun);
-      k.order = order_steps(steps, nullptr);
+      auto known = known_ ? known_->find(&steps) : StepOrders::iterator();
+      if (known_ && known != known_->end()) {
+        k.order = std::move(known->second);
+      } else {
+        k.order = order_steps(steps, nullptr);
+      }
       k.position.assign(steps.size(), 0);
       k.chain_start.assign(steps.size(), 0);
       k.nodes.assign(steps.size(), -1);
@@ -102,10 +111,10 @@ class StepOrderCheck {
       nodes_.push_back(Node{&steps[i], b, i, nodes_.size()});
       blocks_[b].nodes[i] = n;
       const model::Step& s = steps[i];
-      if (const auto* g = std::get_if<model::GroupAction>(&s.action)) {
+      if (const auto* g = std::get_if<model::GroupAction>(&s.action); g && !g->steps.empty()) {
         add_block(g->steps, n, 0, "the steps of " + describe(n));
       }
-      add_block(s.on_failure, n, 1, "the on_failure of " + describe(n));
+      if (!s.on_failure.empty()) add_block(s.on_failure, n, 1, "the on_failure of " + describe(n));
     }
   }
 
@@ -127,7 +136,8 @@ class StepOrderCheck {
   bool follows(Block& k, size_t b, size_t a) {
     if (k.position[a] >= k.position[b]) return false;  // a runs later, or is b
     const uint32_t gen = ++generation_;
-    std::vector<size_t> todo = {b};
+    std::vector<size_t>& todo = todo_;  // reused: no allocation per search
+    todo.assign(1, b);
     while (!todo.empty()) {
       const size_t i = todo.back();
       todo.pop_back();
@@ -152,6 +162,14 @@ class StepOrderCheck {
     Relation r;
     if (x == y) {
       r.kind = Relation::kSelf;
+      return r;
+    }
+    if (nodes_[x].block == nodes_[y].block) {  // siblings: where the paths below part at once
+      r.side_x = x;
+      r.side_y = y;
+      Block& list = blocks_[nodes_[x].block];
+      if (!list.order.ok || follows(list, nodes_[y].index, nodes_[x].index)) return r;  // kAfter
+      r.kind = Relation::kSiblings;
       return r;
     }
     const std::vector<int> px = path(x), py = path(y);
@@ -184,7 +202,8 @@ class StepOrderCheck {
   // ---- (a) steps.X read by a step that does not run after X ----
 
   // Each `steps.ID` (or steps['ID']) in e, with the offset of the ID.
-  static void step_refs(const expr::Node& n, std::vector<std::pair<std::string, size_t>>& out) {
+  static void step_refs(const expr::Node& n,
+                        std::vector<std::pair<std::string_view, size_t>>& out) {
     if (!n.children.empty() && n.children[0]->kind == expr::NodeKind::kName &&
         n.children[0]->name == "steps") {
       if (n.kind == expr::NodeKind::kMember) {
@@ -203,7 +222,8 @@ class StepOrderCheck {
     std::set<int> reported;  // one error per step read
     auto expr = [&](const expr::ExprPtr& e, bool after_action) {
       if (!e) return;
-      std::vector<std::pair<std::string, size_t>> refs;
+      std::vector<std::pair<std::string_view, size_t>>& refs = refs_;  // reused
+      refs.clear();
       step_refs(e->root(), refs);
       for (const auto& [id, offset] : refs) {
         auto it = by_id_.find(id);
@@ -215,7 +235,9 @@ class StepOrderCheck {
       }
     };
     auto tmpl = [&](const expr::Template& t) {
-      for (const expr::ExprPtr& e : t.expressions()) expr(e, false);
+      for (const expr::TemplatePart& p : t.parts()) {
+        if (p.expr) expr(p.expr, false);
+      }
     };
     auto command = [&](const model::Command& c) {
       if (const auto* sh = std::get_if<model::ShellCommand>(&c)) {
@@ -413,7 +435,10 @@ class StepOrderCheck {
   Diagnostics& diags_;
   std::vector<Block> blocks_;
   std::vector<Node> nodes_;
-  std::map<std::string, int, std::less<>> by_id_;
+  StepOrders* known_;
+  std::unordered_map<std::string_view, int> by_id_;
+  std::vector<size_t> todo_;                               // follows(): steps to visit
+  std::vector<std::pair<std::string_view, size_t>> refs_;  // check_reads(): steps.ID read
   uint32_t generation_ = 0;
   // Steps the reachability searches visited, bounded so that no graph makes the check hang.
   static constexpr size_t kMaxVisits = 20'000'000;
@@ -423,8 +448,8 @@ class StepOrderCheck {
 
 }  // namespace
 
-void check_step_order(const model::Runbook& rb, Diagnostics& diags) {
-  StepOrderCheck(rb, diags).run();
+void check_step_order(const model::Runbook& rb, Diagnostics& diags, StepOrders* known) {
+  StepOrderCheck(rb, diags, known).run();
 }
 
 }  // namespace rb::check

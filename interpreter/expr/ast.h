@@ -17,7 +17,7 @@ namespace rb::expr {
 
 struct FunctionSpec;  // functions.h
 
-enum class NodeKind {
+enum class NodeKind : uint8_t {
   kLiteral,  // value
   kName,     // name: a root name (inputs, steps, item, ...)
   kList,     // children: the elements
@@ -30,9 +30,9 @@ enum class NodeKind {
   kCall,     // function(children...)
 };
 
-enum class UnaryOp { kNot, kNegate };
+enum class UnaryOp : uint8_t { kNot, kNegate };
 
-enum class BinaryOp {
+enum class BinaryOp : uint8_t {
   kAdd,
   kSubtract,
   kMultiply,
@@ -46,8 +46,17 @@ enum class BinaryOp {
   kGreaterEqual,
 };
 
+// Deletes a compiled pattern (parser.cc, where re2::RE2 is complete).
+struct PatternDelete {
+  void operator()(const re2::RE2* re) const;
+};
+
+// (The fields are ordered, and sized, so that a node takes 136 bytes: a runbook holds many.)
 struct Node {
   NodeKind kind = NodeKind::kLiteral;
+  UnaryOp unary_op = UnaryOp::kNot;
+  BinaryOp binary_op = BinaryOp::kAdd;
+  bool parenthesized = false;  // written in ( ), so a < b in (a < b) < c is deliberate
   // The node's own token in the expression text.
   // (32 bits: an expression is at most kMaxExpressionLength bytes, and a runbook holds many nodes.)
   uint32_t offset = 0;
@@ -57,15 +66,12 @@ struct Node {
   uint32_t end = 0;
   // Levels of nodes from here down (a leaf is 1); bounded by kMaxDepth.
   int height = 1;
-  bool parenthesized = false;  // written in ( ), so a < b in (a < b) < c is deliberate
 
-  Value value;       // kLiteral
-  std::string name;  // kName, kMember (the field), kCall (the function)
-  UnaryOp unary_op = UnaryOp::kNot;
-  BinaryOp binary_op = BinaryOp::kAdd;
+  Value value;                             // kLiteral
+  std::string name;                        // kName, kMember (the field), kCall (the function)
   const FunctionSpec* function = nullptr;  // kCall
   // kCall of a function with a pattern argument given as a literal: compiled once at parse time.
-  std::shared_ptr<const re2::RE2> pattern;
+  std::unique_ptr<const re2::RE2, PatternDelete> pattern;
   std::vector<std::unique_ptr<const Node>> children;
 };
 

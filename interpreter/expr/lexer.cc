@@ -2,27 +2,63 @@
 
 #include "base/char_class.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace rb::expr {
 namespace {
 
-struct Punctuation {
-  std::string_view spelling;
-  TokenKind kind;
-};
-
-// Longest spellings first, so "<=" wins over "<".
-constexpr Punctuation kPunctuation[] = {
-    {"==", TokenKind::kEqualEqual},   {"!=", TokenKind::kBangEqual}, {"<=", TokenKind::kLessEqual},
-    {">=", TokenKind::kGreaterEqual}, {"&&", TokenKind::kAndAnd},    {"||", TokenKind::kOrOr},
-    {"(", TokenKind::kLeftParen},     {")", TokenKind::kRightParen}, {"[", TokenKind::kLeftBracket},
-    {"]", TokenKind::kRightBracket},  {",", TokenKind::kComma},      {".", TokenKind::kDot},
-    {"!", TokenKind::kBang},          {"-", TokenKind::kMinus},      {"+", TokenKind::kPlus},
-    {"*", TokenKind::kStar},          {"/", TokenKind::kSlash},      {"%", TokenKind::kPercent},
-    {"<", TokenKind::kLess},          {">", TokenKind::kGreater},
-};
+// The punctuation token starting with c (then `next`), and its length; length 0 when none does.
+// Two-character spellings win over one: "<=" over "<".
+std::pair<TokenKind, size_t> punctuation(char c, char next) {
+  switch (c) {
+    case '=':
+      if (next == '=') return {TokenKind::kEqualEqual, 2};
+      break;
+    case '!':
+      if (next == '=') return {TokenKind::kBangEqual, 2};
+      return {TokenKind::kBang, 1};
+    case '<':
+      if (next == '=') return {TokenKind::kLessEqual, 2};
+      return {TokenKind::kLess, 1};
+    case '>':
+      if (next == '=') return {TokenKind::kGreaterEqual, 2};
+      return {TokenKind::kGreater, 1};
+    case '&':
+      if (next == '&') return {TokenKind::kAndAnd, 2};
+      break;
+    case '|':
+      if (next == '|') return {TokenKind::kOrOr, 2};
+      break;
+    case '(':
+      return {TokenKind::kLeftParen, 1};
+    case ')':
+      return {TokenKind::kRightParen, 1};
+    case '[':
+      return {TokenKind::kLeftBracket, 1};
+    case ']':
+      return {TokenKind::kRightBracket, 1};
+    case ',':
+      return {TokenKind::kComma, 1};
+    case '.':
+      return {TokenKind::kDot, 1};
+    case '-':
+      return {TokenKind::kMinus, 1};
+    case '+':
+      return {TokenKind::kPlus, 1};
+    case '*':
+      return {TokenKind::kStar, 1};
+    case '/':
+      return {TokenKind::kSlash, 1};
+    case '%':
+      return {TokenKind::kPercent, 1};
+    default:
+      break;
+  }
+  return {TokenKind::kEnd, 0};
+}
 
 class Lexer {
  public:
@@ -30,6 +66,8 @@ class Lexer {
 
   LexResult run() {
     LexResult out;
+    // At most a token per byte, and the end: one allocation for any usual expression.
+    out.tokens.reserve(std::min<size_t>(text_.size() + 1, 64));
     try {
       while (true) {
         skip_space();
@@ -73,12 +111,11 @@ class Lexer {
     if (is_digit(c)) return number();
     if (c == '\'') return single_quoted();
     if (c == '"') return double_quoted();
-    for (const Punctuation& p : kPunctuation) {
-      if (text_.substr(pos_, p.spelling.size()) == p.spelling) {
-        const size_t start = pos_;
-        pos_ += p.spelling.size();
-        return make(p.kind, start);
-      }
+    const auto [kind, length] = punctuation(c, pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0');
+    if (length > 0) {
+      const size_t start = pos_;
+      pos_ += length;
+      return make(kind, start);
     }
     switch (c) {
       case '=':

@@ -106,7 +106,7 @@ class NameChecker {
 }  // namespace
 
 std::vector<std::string> NameTree::names() const {
-  if (base == nullptr) {
+  if (base == nullptr && source == nullptr) {
     std::vector<std::string> out;
     out.reserve(children.size());
     for (const auto& [name, child] : children) out.push_back(name);
@@ -115,6 +115,11 @@ std::vector<std::string> NameTree::names() const {
   std::set<std::string> all;
   for (const NameTree* t = this; t != nullptr; t = t->base) {
     for (const auto& [name, child] : t->children) all.insert(name);
+    if (t->source != nullptr) {
+      std::vector<std::string> more;
+      t->source->names(more);
+      all.insert(more.begin(), more.end());
+    }
   }
   return std::vector<std::string>(all.begin(), all.end());
 }

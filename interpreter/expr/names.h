@@ -11,6 +11,20 @@
 
 namespace rb::expr {
 
+struct NameTree;
+
+// Children found on demand rather than held: for a long list of which an expression names only a
+// few (the steps of a runbook: a tree for each step would cost memory and time in proportion to
+// the runbook, for the handful an expression reads).
+class NameSource {
+ public:
+  virtual ~NameSource() = default;
+  // The child called `name`, or nullptr. The tree must stay valid as long as the source.
+  virtual const NameTree* find(std::string_view name) const = 0;
+  // Every child's name, in any order (for messages).
+  virtual void names(std::vector<std::string>& out) const = 0;
+};
+
 // The names an expression may use, as a tree: roots (inputs, vars, steps, ...) and their members.
 struct NameTree {
   // Any member is allowed below this node (env.X, a JSON output, a loop item).
@@ -24,12 +38,18 @@ struct NameTree {
   // (a step's own result, a loop variable) or the fields every step shares is a layer over it,
   // never a copy, so checking stays linear in the number of steps. Must outlive this tree.
   const NameTree* base = nullptr;
+  // More children, looked up when `children` has no such name (before `base`). Must outlive
+  // this tree.
+  const NameSource* source = nullptr;
 
   // The child called `name` here or in a base; nullptr when there is none.
   const NameTree* find(std::string_view name) const {
     for (const NameTree* t = this; t != nullptr; t = t->base) {
       auto it = t->children.find(name);
       if (it != t->children.end()) return &it->second;
+      if (t->source != nullptr) {
+        if (const NameTree* found = t->source->find(name)) return found;
+      }
     }
     return nullptr;
   }

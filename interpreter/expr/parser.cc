@@ -9,6 +9,13 @@
 #include "expr/functions.h"
 
 namespace rb::expr {
+
+void PatternDelete::operator()(const re2::RE2* re) const {
+  delete re;
+}
+
+static_assert(sizeof(void*) != 8 || sizeof(Node) <= 136, "a node grew: see ast.h");
+
 namespace {
 
 // Binding power, lowest first.
@@ -289,7 +296,7 @@ class Parser {
       return arg.kind == NodeKind::kLiteral && arg.value.is_string() ? &arg : nullptr;
     };
     if (const Node* arg = literal_string(f.pattern_arg)) {
-      auto re = std::make_shared<const RE2>(arg->value.as_string(), RE2::Quiet);
+      std::unique_ptr<const RE2, PatternDelete> re(new RE2(arg->value.as_string(), RE2::Quiet));
       if (!re->ok()) fail_node(*arg, "invalid regular expression: " + re->error());
       call.pattern = std::move(re);
     }

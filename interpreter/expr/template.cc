@@ -1,5 +1,7 @@
 #include "expr/template.h"
 
+#include <iterator>
+
 #include "expr/interpolation.h"
 
 namespace rb::expr {
@@ -24,14 +26,32 @@ std::vector<ExprPtr> Template::expressions() const {
 }
 
 Template parse_template(std::string_view text, const TextOrigin& origin, Diagnostics& diags) {
-  std::vector<TemplatePart> parts;
+  // The parts are gathered in a scratch list and copied out at their exact size: a template is
+  // kept for the whole run, one per templated value, so it holds no spare capacity (and growing
+  // then shrinking it cost three allocations for a one-interpolation command).
+  thread_local std::vector<TemplatePart> scratch;
+  std::vector<TemplatePart>& parts = scratch;
+  parts.clear();
   std::string literal;
   auto flush = [&] {
     if (!literal.empty()) parts.push_back(TemplatePart{std::move(literal), nullptr});
     literal.clear();
   };
+  auto done = [&] {
+    std::vector<TemplatePart> out(std::make_move_iterator(parts.begin()),
+                                  std::make_move_iterator(parts.end()));
+    parts.clear();
+    return out;
+  };
   size_t i = 0, count = 0;
   while (i < text.size()) {
+    const size_t dollar = text.find('$', i);
+    if (dollar == std::string_view::npos) {
+      literal += text.substr(i);
+      break;
+    }
+    literal += text.substr(i, dollar - i);
+    i = dollar;
     if (text.substr(i, kEscapedOpen.size()) == kEscapedOpen) {
       literal += kOpen;
       i += kEscapedOpen.size();
@@ -46,6 +66,7 @@ Template parse_template(std::string_view text, const TextOrigin& origin, Diagnos
                   "more than " + std::to_string(kMaxTemplateExpressions) +
                       " '${{ }}' interpolations in one string",
                   "split the text, or build it in an expression (e.g. join())");
+      parts.clear();
       return Template(std::string(text), origin, {});
     }
     const size_t close = find_close(text, i + kOpen.size());
@@ -69,8 +90,7 @@ Template parse_template(std::string_view text, const TextOrigin& origin, Diagnos
     i = close;
   }
   flush();
-  parts.shrink_to_fit();  // kept for the whole run, one per templated value: no spare capacity
-  return Template(std::string(text), origin, std::move(parts));
+  return Template(std::string(text), origin, done());
 }
 
 }  // namespace rb::expr

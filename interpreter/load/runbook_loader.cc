@@ -1,10 +1,13 @@
 #include "load/runbook_loader.h"
 
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <unordered_set>
 
 #include "base/file_read.h"
 #include "base/spelling.h"
@@ -33,7 +36,20 @@ bool valid_runbook_name(const std::string& s) {
 
 bool check_text(const SourceFile& file, Diagnostics& diags) {
   const std::string& t = file.text();
+  size_t bytewise_until = 0;  // the eight bytes from where a word check failed, one by one
   for (size_t i = 0; i < t.size(); ++i) {
+    // Eight bytes at a time while they are all printable ASCII (0x20-0x7f), as nearly all are.
+    while (i >= bytewise_until && i + 8 <= t.size()) {
+      uint64_t w;
+      std::memcpy(&w, t.data() + i, 8);
+      constexpr uint64_t kHigh = 0x8080808080808080ull, kSpace = 0x2020202020202020ull;
+      if (((w | ((w - kSpace) & ~w)) & kHigh) != 0) {  // a byte >= 0x80 or < 0x20 in them
+        bytewise_until = i + 8;
+        break;
+      }
+      i += 8;
+    }
+    if (i >= t.size()) break;
     unsigned char c = static_cast<unsigned char>(t[i]);
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
       auto [line, col] = file.line_column(i);
@@ -382,16 +398,29 @@ std::vector<model::NamedTemplate> RunbookLoader::load_named_templates(YamlReader
   std::vector<model::NamedTemplate> out;
   Diagnostics& diags = r.diags();  // the reader's: steps may be loaded on several threads
   if (!r.expect_map(node, what, fallback)) return out;
-  std::set<std::string> seen;
+  out.reserve(node.size());
+  // The names so far: a short list searched in turn, a long one hashed (linear either way).
+  std::vector<std::string_view> seen_few;
+  std::unordered_set<std::string_view> seen_many;
+  const bool few = node.size() <= 16;
+  auto first_time = [&](std::string_view name) {
+    if (!few) return seen_many.insert(name).second;
+    for (std::string_view s : seen_few) {
+      if (s == name) return false;
+    }
+    seen_few.push_back(name);
+    return true;
+  };
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) {
       diags.error(r.at(it->first), "a key in " + std::string(what) + " must be a name");
       continue;
     }
     model::NamedTemplate t;
-    t.name = it->first.Scalar();
+    const std::string& key = it->first.Scalar();  // lives in the YAML tree
+    t.name = key;
     t.location = r.at(it->first);
-    if (!seen.insert(t.name).second) {
+    if (!first_time(key)) {
       diags.error(t.location, "duplicate key '" + t.name + "' in " + std::string(what),
                   "YAML keeps only one of them; remove or rename one", r.width(it->first));
       continue;
@@ -411,7 +440,9 @@ std::vector<model::NamedTemplate> RunbookLoader::load_named_templates(YamlReader
                   "write a list or mapping as an expression, e.g. ${{ fromJSON('[1, 2]') }}");
       continue;
     }
-    if (auto tpl = r.read_template(it->second, "'" + t.name + "'", t.location)) {
+    // What to call the value: only an error needs it (a value that is not text).
+    const std::string value_what = it->second.IsScalar() ? std::string() : "'" + t.name + "'";
+    if (auto tpl = r.read_template(it->second, value_what, t.location)) {
       t.value = std::move(*tpl);
       out.push_back(std::move(t));
     }

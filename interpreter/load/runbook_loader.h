@@ -51,14 +51,16 @@ class StepLoader {
   std::vector<model::NamedExpr> load_outputs(const yaml::Node& n, Location at);
 
  private:
+  struct StepKeys;  // the values of a step's keys, found in one pass (step_loader.cc)
+
   std::optional<model::Step> load_step(const yaml::Node& node, int depth);
   std::optional<std::vector<model::Step>> load_in_parallel(const yaml::Node& node);
-  bool load_action(const yaml::Node& node, const std::string& key, const yaml::Node& value,
+  bool load_action(const StepKeys& k, const std::string& key, const yaml::Node& value,
                    model::Step& step, int depth);
   std::optional<model::Command> load_command(const yaml::Node& run, const yaml::Node& exec,
                                              const yaml::Node& shell, Location fallback);
-  void load_modifiers(const yaml::Node& node, model::Step& step, int depth);
-  void load_fan_out(const yaml::Node& node, model::Step& step);
+  void load_modifiers(const StepKeys& k, model::Step& step, int depth);
+  void load_fan_out(const StepKeys& k, model::Step& step);
 
   RunbookLoader& loader_;
   YamlReader& r_;

@@ -1,5 +1,9 @@
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <iterator>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "base/spelling.h"
@@ -45,17 +49,58 @@ bool has_include(const yaml::Node& n) {
   return false;
 }
 
+// Every key a step may have: kStepActions, then kStepModifiers (load/keys.h), as the loader
+// reads them by index. all_keys() checks that the two lists agree.
+constexpr std::string_view kStepKeyNames[] = {
+    "run",     "exec",  "wait",     "confirm",  "assert",      "set",      "log",
+    "fail",    "sleep", "include",  "steps",    "id",          "name",     "description",
+    "if",      "needs", "for_each", "as",       "retry",       "timeout",  "continue_on_error",
+    "env",     "cwd",   "capture",  "outputs",  "on_failure",  "readonly", "shell",
+    "message", "with",  "explicit", "parallel", "max_failures"};
+constexpr size_t kStepKeyCount = std::size(kStepKeyNames);
+constexpr size_t kActionCount = 11;  // the first kActionCount keys are the actions
+
+// The index of a step key, at compile time (a name that is no step key does not compile).
+consteval size_t key(std::string_view name) {
+  for (size_t i = 0; i < kStepKeyCount; ++i) {
+    if (kStepKeyNames[i] == name) return i;
+  }
+  throw "not a step key";
+}
+
 // Every key a step may have, built once (the loader checks each step's keys against it).
 const std::vector<std::string>& all_keys() {
   static const std::vector<std::string> keys = [] {
     std::vector<std::string> k = kStepActions;
     k.insert(k.end(), kStepModifiers.begin(), kStepModifiers.end());
+    bool same = k.size() == kStepKeyCount && kStepActions.size() == kActionCount;
+    for (size_t i = 0; same && i < k.size(); ++i) same = k[i] == kStepKeyNames[i];
+    if (!same) {  // a key added to load/keys.h and not here: a bug, found by any test
+      std::fprintf(stderr, "internal error: step_loader.cc's step keys differ from load/keys.h\n");
+      std::abort();
+    }
     return k;
   }();
   return keys;
 }
 
+// The index of an action's key; kActionCount when `name` is no action.
+size_t action_index(std::string_view name) {
+  size_t i = 0;
+  while (i < kActionCount && kStepKeyNames[i] != name) ++i;
+  return i;
+}
+
+bool is_action(std::string_view name) {
+  return action_index(name) < kActionCount;
+}
+
 }  // namespace
+
+struct StepLoader::StepKeys {
+  yaml::Node value[kStepKeyCount];  // undefined when the step does not have the key
+  const yaml::Node& operator[](size_t i) const { return value[i]; }
+};
 
 std::vector<model::Step> StepLoader::load_steps(const yaml::Node& node, std::string_view what,
                                                 Location fallback, int depth) {
@@ -81,7 +126,13 @@ std::vector<model::Step> StepLoader::load_steps(const yaml::Node& node, std::str
 // (immutable) tree; an include would read another file, so a list with one is loaded here.
 std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml::Node& node) {
   const size_t threads = std::min(8u, std::thread::hardware_concurrency());
-  if (threads < 2 || has_include(node)) return std::nullopt;
+  if (threads < 2) return std::nullopt;
+  // A key is its text in the file unless a double-quoted escape spells it: a file without
+  // "include" and without a backslash has no include step, and its tree need not be searched.
+  const std::string& text = r_.file().text();
+  const bool may_include =
+      text.find("include") != std::string::npos || text.find('\\') != std::string::npos;
+  if (may_include && has_include(node)) return std::nullopt;
   std::vector<yaml::Node> items(node.begin(), node.end());
   const size_t n = std::min(threads, items.size());
   struct Range {
@@ -93,7 +144,8 @@ std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml:
     const size_t from = items.size() * k / n, to = items.size() * (k + 1) / n;
     YamlReader reader(r_.file(), k == 0 ? r_.diags() : ranges[k].diags);
     StepLoader loader(loader_, reader, file_path_);
-    ranges[k].steps.reserve(to - from);
+    // The first range's list becomes the whole list: reserved whole, it is not copied again.
+    ranges[k].steps.reserve(k == 0 ? items.size() : to - from);
     for (size_t i = from; i < to; ++i) {
       if (auto step = loader.load_step(items[i], 0)) ranges[k].steps.push_back(std::move(*step));
     }
@@ -110,10 +162,10 @@ std::optional<std::vector<model::Step>> StepLoader::load_in_parallel(const yaml:
   for (size_t k = running.size() + 1; k < n; ++k) load_range(k);
   for (std::thread& t : running) t.join();
   std::vector<model::Step> steps = std::move(ranges[0].steps);
-  steps.reserve(items.size());
   for (size_t k = 1; k < n; ++k) {
     r_.diags().append(ranges[k].diags);
     for (model::Step& s : ranges[k].steps) steps.push_back(std::move(s));
+    std::vector<model::Step>().swap(ranges[k].steps);  // freed now: a Step is large
   }
   return steps;
 }
@@ -129,15 +181,14 @@ std::optional<model::Step> StepLoader::load_step(const yaml::Node& node, int dep
   }
   model::Step step;
   step.location = r_.at(node);
-  r_.check_keys(node, all_keys(), "step");
+  StepKeys k;
+  r_.check_keys(node, all_keys(), "step", k.value);
 
   // Exactly one action.
   for (auto it = node.begin(); it != node.end(); ++it) {
     if (!it->first.IsScalar()) continue;
-    const std::string key = it->first.Scalar();
-    bool is_action = false;
-    for (const std::string& a : kStepActions) is_action = is_action || a == key;
-    if (!is_action) continue;
+    const std::string& key = it->first.Scalar();
+    if (!is_action(key)) continue;
     if (!step.action_name.empty()) {
       if (key == step.action_name) continue;  // a duplicate key, reported by check_keys
       d.error(r_.at(it->first),
@@ -153,28 +204,27 @@ std::optional<model::Step> StepLoader::load_step(const yaml::Node& node, int dep
     d.error(step.location, "this step has no action",
             "give it one of: run, exec, wait, confirm, assert, set, log, fail, sleep, include, "
             "steps");
-  } else if (!load_action(node, step.action_name, node[step.action_name], step, depth)) {
+  } else if (!load_action(k, step.action_name, k[action_index(step.action_name)], step, depth)) {
     // The action's own errors are reported; keep the step for further checks.
   }
   // Keys that belong to one action only.
-  auto only_with = [&](const char* key, const char* action) {
-    const yaml::Node n = node[key];
+  auto only_with = [&](const char* key, const yaml::Node& n, const char* action) {
     if (n.IsDefined() && step.action_name != action && !step.action_name.empty()) {
-      d.error(r_.at(n, step.location).known() ? r_.at(node[key]) : step.location,
+      d.error(r_.at(n, step.location).known() ? r_.at(n) : step.location,
               std::string("'") + key + "' only goes with '" + action + "', not with '" +
                   step.action_name + "'");
     }
   };
-  only_with("with", "include");
-  only_with("message", "assert");
-  only_with("explicit", "confirm");
-  if (node["shell"].IsDefined() && step.action_name != "run" && !step.action_name.empty()) {
+  only_with("with", k[key("with")], "include");
+  only_with("message", k[key("message")], "assert");
+  only_with("explicit", k[key("explicit")], "confirm");
+  if (k[key("shell")].IsDefined() && step.action_name != "run" && !step.action_name.empty()) {
     d.error(
-        r_.at(node["shell"], step.location),
+        r_.at(k[key("shell")], step.location),
         "'shell' only goes with 'run', not with '" + step.action_name + "'",
         step.action_name == "wait" ? "put it inside the wait: wait: { run: ..., shell: sh }" : "");
   }
-  load_modifiers(node, step, depth);
+  load_modifiers(k, step, depth);
   return step;
 }
 
@@ -234,13 +284,13 @@ std::optional<model::Command> StepLoader::load_command(const yaml::Node& run,
   return c;
 }
 
-bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
-                             const yaml::Node& value, model::Step& step, int depth) {
+bool StepLoader::load_action(const StepKeys& k, const std::string& key, const yaml::Node& value,
+                             model::Step& step, int depth) {
   Diagnostics& d = r_.diags();
   const Location at = r_.at(value, step.action_location);
   if (key == "run" || key == "exec") {
     auto c = load_command(key == "run" ? value : yaml::Node(), key == "exec" ? value : yaml::Node(),
-                          node["shell"], step.action_location);
+                          k[::rb::load::key("shell")], step.action_location);
     if (!c) return false;
     step.action = model::CommandAction{std::move(*c)};
     return true;
@@ -291,7 +341,7 @@ bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
     if (!t) return false;
     if (key == "confirm") {
       model::ConfirmAction c{std::move(*t), false};
-      if (const yaml::Node n = node["explicit"]; n.IsDefined()) {
+      if (const yaml::Node& n = k[::rb::load::key("explicit")]; n.IsDefined()) {
         c.explicit_approval = r_.read_bool(n, "'explicit'", at).value_or(false);
       }
       step.action = std::move(c);
@@ -310,7 +360,7 @@ bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
     } else if (auto e = r_.read_guard(value, "'assert'", at)) {
       a.conditions.push_back(e);
     }
-    if (const yaml::Node m = node["message"]; m.IsDefined()) {
+    if (const yaml::Node& m = k[::rb::load::key("message")]; m.IsDefined()) {
       a.message = r_.read_template(m, "'message'", at);
     }
     step.action = std::move(a);
@@ -345,7 +395,7 @@ bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
     fs::path base = fs::path(file_path_).parent_path();
     inc.resolved_path =
         (fs::path(*p).is_absolute() ? fs::path(*p) : base / *p).lexically_normal().string();
-    if (const yaml::Node w = node["with"]; w.IsDefined() && !w.IsNull()) {
+    if (const yaml::Node& w = k[::rb::load::key("with")]; w.IsDefined() && !w.IsNull()) {
       inc.with = loader_.load_named_templates(r_, w, "'with'", false, at);
     }
     inc.runbook = loader_.load_file(inc.resolved_path, at);
@@ -364,10 +414,10 @@ bool StepLoader::load_action(const yaml::Node& node, const std::string& key,
   return false;
 }
 
-void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int depth) {
+void StepLoader::load_modifiers(const StepKeys& k, model::Step& step, int depth) {
   Diagnostics& d = r_.diags();
   const Location at = step.location;
-  if (const yaml::Node n = node["id"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("id")]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'id'", at)) {
       step.id_location = r_.at(n, at);
       if (!valid_step_id(*s)) {
@@ -385,13 +435,13 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const yaml::Node n = node["name"]; n.IsDefined())
+  if (const yaml::Node& n = k[key("name")]; n.IsDefined())
     step.name = r_.read_template(n, "'name'", at);
-  if (const yaml::Node n = node["description"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("description")]; n.IsDefined()) {
     step.description = r_.read_string(n, "'description'", at).value_or("");
   }
-  if (const yaml::Node n = node["if"]; n.IsDefined()) step.guard = r_.read_guard(n, "'if'", at);
-  if (const yaml::Node n = node["needs"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("if")]; n.IsDefined()) step.guard = r_.read_guard(n, "'if'", at);
+  if (const yaml::Node& n = k[key("needs")]; n.IsDefined()) {
     step.needs_given = true;
     auto add = [&](const yaml::Node& e) {
       if (auto s = r_.read_string(e, "a 'needs' entry", at)) {
@@ -406,7 +456,7 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       d.error(r_.at(n, at), "'needs' must be a list of step ids", "e.g. needs: [backup, drain]");
     }
   }
-  if (const yaml::Node n = node["for_each"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("for_each")]; n.IsDefined()) {
     if (n.IsSequence()) {
       std::vector<expr::Template> items;
       for (const yaml::Node& e : n) {
@@ -417,12 +467,12 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       step.for_each = r_.read_guard(n, "'for_each'", at);
     }
   }
-  if (const yaml::Node n = node["as"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("as")]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'as'", at)) {
       Location l = r_.at(n, at);
       bool reserved = false;
       for (const std::string& root : kRootNames) reserved = reserved || root == *s;
-      if (!node["for_each"].IsDefined()) {
+      if (!k[key("for_each")].IsDefined()) {
         d.error(l, "'as' names the loop variable, but this step has no 'for_each'");
       } else if (!is_identifier(*s, false)) {
         d.error(l, "invalid loop variable name '" + *s + "'", "use letters, digits and '_'",
@@ -435,8 +485,8 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       }
     }
   }
-  load_fan_out(node, step);
-  if (const yaml::Node n = node["retry"]; n.IsDefined()) {
+  load_fan_out(k, step);
+  if (const yaml::Node& n = k[key("retry")]; n.IsDefined()) {
     if (r_.expect_map(n, "'retry'", at)) {
       r_.check_keys(n, kRetryKeys, "'retry'");
       model::RetryPolicy p;
@@ -474,7 +524,7 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       step.retry = std::move(p);
     }
   }
-  if (const yaml::Node n = node["timeout"]; n.IsDefined() && templated(n)) {
+  if (const yaml::Node& n = k[key("timeout")]; n.IsDefined() && templated(n)) {
     step.timeout_template = r_.read_template(n, "'timeout'", at);
   } else if (n.IsDefined()) {
     if (auto v = r_.read_duration(n, "'timeout'", at)) {
@@ -485,17 +535,18 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const yaml::Node n = node["continue_on_error"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("continue_on_error")]; n.IsDefined()) {
     step.continue_on_error = r_.read_bool(n, "'continue_on_error'", at).value_or(false);
   }
-  if (const yaml::Node n = node["readonly"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("readonly")]; n.IsDefined()) {
     step.readonly = r_.read_bool(n, "'readonly'", at).value_or(false);
   }
-  if (const yaml::Node n = node["env"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node& n = k[key("env")]; n.IsDefined() && !n.IsNull()) {
     step.env = loader_.load_named_templates(r_, n, "'env'", true, at);
   }
-  if (const yaml::Node n = node["cwd"]; n.IsDefined()) step.cwd = r_.read_template(n, "'cwd'", at);
-  if (const yaml::Node n = node["capture"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("cwd")]; n.IsDefined())
+    step.cwd = r_.read_template(n, "'cwd'", at);
+  if (const yaml::Node& n = k[key("capture")]; n.IsDefined()) {
     if (auto s = r_.read_string(n, "'capture'", at)) {
       step.capture_given = true;
       if (*s == "text") {
@@ -511,19 +562,19 @@ void StepLoader::load_modifiers(const yaml::Node& node, model::Step& step, int d
       }
     }
   }
-  if (const yaml::Node n = node["outputs"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node& n = k[key("outputs")]; n.IsDefined() && !n.IsNull()) {
     step.outputs = load_outputs(n, at);
   }
-  if (const yaml::Node n = node["on_failure"]; n.IsDefined() && !n.IsNull()) {
+  if (const yaml::Node& n = k[key("on_failure")]; n.IsDefined() && !n.IsNull()) {
     step.on_failure = load_steps(n, "'on_failure'", at, depth + 1);
   }
 }
 
 // parallel: N and max_failures: N | "P%", the rate control of a for_each.
-void StepLoader::load_fan_out(const yaml::Node& node, model::Step& step) {
+void StepLoader::load_fan_out(const StepKeys& k, model::Step& step) {
   Diagnostics& d = r_.diags();
   const Location at = step.location;
-  const bool loop = node["for_each"].IsDefined();
+  const bool loop = k[key("for_each")].IsDefined();
   auto without_loop = [&](const yaml::Node& n, const char* key, const char* what) {
     d.error(r_.at(n, at),
             std::string("'") + key + "' " + what + ", but this step has no 'for_each'",
@@ -531,7 +582,7 @@ void StepLoader::load_fan_out(const yaml::Node& node, model::Step& step) {
                 "'; steps run at the same time when their 'needs' are met (up to the "
                 "runbook's 'max_parallel')");
   };
-  if (const yaml::Node n = node["parallel"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("parallel")]; n.IsDefined()) {
     if (!loop) {
       without_loop(n, "parallel", "is how many items of a 'for_each' run at the same time");
     } else if (auto v = r_.read_int(n, "'parallel'", at)) {
@@ -545,7 +596,7 @@ void StepLoader::load_fan_out(const yaml::Node& node, model::Step& step) {
       }
     }
   }
-  if (const yaml::Node n = node["max_failures"]; n.IsDefined()) {
+  if (const yaml::Node& n = k[key("max_failures")]; n.IsDefined()) {
     if (!loop) {
       without_loop(n, "max_failures", "is how many items of a 'for_each' may fail");
       return;

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
-#include <set>
 
 #include "base/spelling.h"
 #include "load/scalar_origin.h"
@@ -54,8 +54,12 @@ bool YamlReader::expect_scalar(const yaml::Node& node, std::string_view what, Lo
 }
 
 void YamlReader::check_keys(const yaml::Node& map, const std::vector<std::string>& allowed,
-                            std::string_view context) {
-  std::set<std::string> seen;
+                            std::string_view context, yaml::Node* found) {
+  // The keys seen so far: known ones by their index in `allowed`, others by name (rare).
+  uint64_t seen_mask = 0;       // allowed.size() <= 64, as every table is
+  std::vector<bool> seen_more;  // else
+  if (allowed.size() > 64) seen_more.assign(allowed.size(), false);
+  std::vector<std::string_view> seen_unknown;
   for (auto it = map.begin(); it != map.end(); ++it) {
     const yaml::Node key = it->first;  // a copy: it->first lives in a temporary proxy
     if (!key.IsScalar()) {
@@ -64,13 +68,26 @@ void YamlReader::check_keys(const yaml::Node& map, const std::vector<std::string
       continue;
     }
     const std::string& name = key.Scalar();
-    if (!seen.insert(name).second) {
+    size_t index = 0;
+    while (index < allowed.size() && allowed[index] != name) ++index;
+    const bool known = index < allowed.size();
+    bool duplicate = false;
+    if (known && allowed.size() <= 64) {
+      duplicate = (seen_mask >> index) & 1;
+      seen_mask |= uint64_t{1} << index;
+    } else if (known) {
+      duplicate = seen_more[index];
+      seen_more[index] = true;
+    } else {
+      for (std::string_view u : seen_unknown) duplicate = duplicate || u == name;
+      if (!duplicate) seen_unknown.push_back(name);
+    }
+    if (duplicate) {
       diags_.error(at(key), "duplicate key '" + name + "' in " + std::string(context),
                    "YAML keeps only one of them; remove or rename one", width(key));
       continue;
     }
-    bool known = false;
-    for (const std::string& a : allowed) known = known || a == name;
+    if (known && found != nullptr) found[index] = it->second;
     if (!known) {
       std::string hint = did_you_mean(name, allowed);
       if (hint.empty()) hint = "known keys: " + join_names(allowed);

@@ -39,8 +39,11 @@ class YamlReader {
 
   // Reports unknown keys (with "did you mean") and duplicate keys of a mapping; keys that are
   // not strings are reported too. `context` names the mapping: "step", "input 'x'", "retry".
+  // When `found` is given (an array of allowed.size() nodes), found[i] is set to the value of
+  // allowed[i]: the first of duplicates, as operator[] finds it; undefined when absent. One pass
+  // instead of a search of the mapping per key.
   void check_keys(const yaml::Node& map, const std::vector<std::string>& allowed,
-                  std::string_view context);
+                  std::string_view context, yaml::Node* found = nullptr);
 
   std::optional<std::string> read_string(const yaml::Node& node, std::string_view what,
                                          Location fallback);

@@ -23,6 +23,8 @@ std::string last_bytes(const std::string& s, size_t n) {
 }
 
 // A value as value_to_json(v).dump() writes it.
+void put_map(std::string& out, const expr::Map& m);
+
 void put_value(std::string& out, const expr::Value& v) {
   switch (v.type()) {
     case expr::ValueType::kNull:
@@ -48,20 +50,10 @@ void put_value(std::string& out, const expr::Value& v) {
       out += ']';
       return;
     }
-    case expr::ValueType::kMap: {
+    case expr::ValueType::kMap:
       // expr::Map is ordered as nlohmann's object (std::map of std::string, operator<).
-      out += '{';
-      bool first = true;
-      for (const auto& [key, e] : v.as_map()) {
-        if (!first) out += ',';
-        first = false;
-        expr::append_json_string(out, key);
-        out += ':';
-        put_value(out, e);
-      }
-      out += '}';
+      put_map(out, v.as_map());
       return;
-    }
     case expr::ValueType::kNumber:
     case expr::ValueType::kUnknown:
       out += value_to_json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,5 +1,6 @@
-// The split YAML parse (load/yaml_tree.cc) against one parse, on any bytes: the same tree, every
-// mark, and the same error. Aborts on the first difference.
+// The split YAML parse (load/yaml_tree.cc) and libyaml's (load/yaml_libyaml.cc) against one
+// yaml-cpp parse, on any bytes: the same tree, every mark, and the same error. Aborts on the first
+// difference.
 #include <yaml-cpp/exceptions.h>
 
 #include <cstddef>
@@ -34,12 +35,12 @@ void describe(const Node& n, std::string& out) {
   }
 }
 
-std::string parse(const std::string& text, int pieces) {
+std::string parse(const std::string& text, int pieces, bool libyaml = false) {
   auto file = std::make_shared<rb::SourceFile>("f.yaml", text);
   rb::Diagnostics ds;
   std::string out;
   try {
-    auto tree = rb::load::yaml::Tree::parse(*file, "a runbook", ds, {0, pieces});
+    auto tree = rb::load::yaml::Tree::parse(*file, "a runbook", ds, {0, pieces, libyaml});
     if (tree) describe(tree->root(), out);
   } catch (const YAML::Exception& e) {
     out = std::string("exception: ") + e.what();
@@ -55,6 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string one = parse(text, 1);
   for (int pieces : {2, 5}) {
     if (parse(text, pieces) != one) std::abort();
+  }
+  // libyaml's parse, whole and in pieces, where it takes the text: the same again.
+  for (int pieces : {1, 3}) {
+    if (parse(text, pieces, true) != one) std::abort();
   }
   return 0;
 }

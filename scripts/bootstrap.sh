@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build ccache pkg-config git
-          libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev catch2
+          libyaml-cpp-dev libyaml-dev libspdlog-dev libfmt-dev libcli11-dev catch2
           nlohmann-json3-dev libre2-dev libssl-dev python3 python3-jsonschema python3-yaml
           graphviz libgraphviz-dev cmark-gfm clang pre-commit make
           libpq-dev libpq5 postgresql postgresql-client

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "load/yaml_guard.h"
+#include "load/yaml_placement.h"
 
 namespace rb::load::yaml {
 namespace {
@@ -36,19 +37,6 @@ class ViewBuffer : public std::streambuf {
     char* p = const_cast<char*>(text.data());  // only read: a get area is non-const by type
     setg(p, p, p + text.size());
   }
-};
-
-// Where a piece of the file sits in the whole, for its marks: a piece's line 0 is the whole's
-// line `line`. The skeleton (the file without its steps) has a hole: marks at or past `hole_at`
-// in the skeleton's text move by the lines and bytes taken out.
-struct Placement {
-  int32_t line = 0;
-  int32_t pos = 0;
-  int32_t hole_at = INT32_MAX;
-  int32_t hole_lines = 0;
-  int32_t hole_bytes = 0;
-  int depth = 0;               // collections open around the piece in the whole file
-  int32_t length = INT32_MAX;  // the piece's length
 };
 
 }  // namespace
@@ -346,7 +334,9 @@ struct Pieces {
 
   // One parse of `text` as a part of the whole file placed by `at`; false on any failure.
   static bool parse_piece(Tree& tree, std::string_view text, std::string_view what,
-                          const Placement& at, std::vector<uint32_t>* at_end = nullptr) noexcept {
+                          const Placement& at, std::vector<uint32_t>* at_end = nullptr,
+                          bool libyaml = false) noexcept {
+    if (libyaml) return parse_piece_with_libyaml(tree, text, at, at_end);
     try {
       ViewBuffer buffer(text);
       std::istream in(&buffer);
@@ -448,7 +438,7 @@ struct Pieces {
   }
 
   static std::unique_ptr<Tree> parse(std::string_view text, std::string_view what,
-                                     const SplitOptions& options) {
+                                     const SplitOptions& options, bool libyaml) {
     int pieces = options.pieces;
     if (pieces <= 0) pieces = static_cast<int>(std::min(8u, std::thread::hardware_concurrency()));
     std::optional<Split> s = find(text, options.min_bytes, pieces);
@@ -466,7 +456,7 @@ struct Pieces {
       at.pos = static_cast<int32_t>(from);
       at.depth = 1;  // inside the root mapping
       at.length = static_cast<int32_t>(to - from);
-      ok[p] = parse_piece(*parts[p], text.substr(from, to - from), what, at, &at_end[p]);
+      ok[p] = parse_piece(*parts[p], text.substr(from, to - from), what, at, &at_end[p], libyaml);
     };
     std::vector<std::thread> threads;
     for (size_t p = 1; p < n; ++p) {
@@ -485,7 +475,7 @@ struct Pieces {
     hole.hole_at = static_cast<int32_t>(s->begin);
     hole.hole_lines = s->end_line - s->begin_line;
     hole.hole_bytes = static_cast<int32_t>(s->end - s->begin);
-    const bool skeleton_ok = parse_piece(*skeleton, skeleton_text, what, hole);
+    const bool skeleton_ok = parse_piece(*skeleton, skeleton_text, what, hole, nullptr, libyaml);
     parse_part(0);
     for (std::thread& th : threads) th.join();
     if (!skeleton_ok || std::count(ok.begin(), ok.end(), 0) > 0) return nullptr;
@@ -495,7 +485,14 @@ struct Pieces {
 
 std::unique_ptr<Tree> Tree::parse(const SourceFile& file, std::string_view what, Diagnostics& diags,
                                   const SplitOptions& split) {
-  if (auto tree = Pieces::parse(file.text(), what, split)) return tree;
+  // libyaml first, in pieces then whole; then yaml-cpp, in pieces then whole, which words every
+  // error.
+  if (split.libyaml) {
+    if (auto tree = Pieces::parse(file.text(), what, split, true)) return tree;
+    auto tree = std::make_unique<Tree>();
+    if (parse_piece_with_libyaml(*tree, file.text(), Placement{}, nullptr)) return tree;
+  }
+  if (auto tree = Pieces::parse(file.text(), what, split, false)) return tree;
   auto tree = std::make_unique<Tree>();
   ViewBuffer buffer(file.text());
   std::istream in(&buffer);

@@ -104,6 +104,9 @@ class Node::Iterator {
 struct SplitOptions {
   size_t min_bytes = 64 * 1024;  // a shorter list of steps is parsed in one piece
   int pieces = 0;                // how many pieces at most; 0: one per hardware thread, up to 8
+  // Try libyaml's parser first (yaml_libyaml.cc): it gives up, for yaml-cpp, on anything the
+  // two might read differently and on any error. False: yaml-cpp only (for tests).
+  bool libyaml = true;
 };
 
 class Tree {
@@ -121,11 +124,14 @@ class Tree {
 
   // How many parses made this tree: 1, or the pieces of a split parse (for tests).
   int pieces() const { return pieces_; }
+  // Whether libyaml read it (else yaml-cpp), for tests.
+  bool by_libyaml() const { return libyaml_; }
 
  private:
   friend class Node;
   friend class Builder;
   friend struct Pieces;
+  friend struct FastParse;
   struct Data {
     Type type = Type::kUndefined;
     uint8_t tag = 0;     // index into the tag names: "", "?", "!", tag:yaml.org,2002:str
@@ -141,6 +147,7 @@ class Tree {
   std::vector<std::string> scalars_;
   uint32_t root_ = 0;
   int pieces_ = 1;
+  bool libyaml_ = false;
 };
 
 }  // namespace rb::load::yaml

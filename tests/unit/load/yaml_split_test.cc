@@ -44,6 +44,7 @@ struct Parsed {
   std::string tree;    // the whole tree, every mark
   std::string errors;  // a refusal, or yaml-cpp's exception
   int pieces = 0;
+  bool libyaml = false;
 };
 
 Parsed parse(const std::string& text, const SplitOptions& split) {
@@ -55,6 +56,7 @@ Parsed parse(const std::string& text, const SplitOptions& split) {
     if (tree) {
       describe(tree->root(), p.tree);
       p.pieces = tree->pieces();
+      p.libyaml = tree->by_libyaml();
     }
   } catch (const YAML::Exception& e) {
     p.errors = std::string("exception: ") + e.what();
@@ -66,11 +68,11 @@ Parsed parse(const std::string& text, const SplitOptions& split) {
 // Parses `text` in one piece and split (2, 3 and 7 ways, no size floor); all must agree.
 // Returns the most pieces a split parse used.
 int same_both_ways(const std::string& text) {
-  const Parsed one = parse(text, SplitOptions{0, 1});
+  const Parsed one = parse(text, SplitOptions{0, 1, false});
   REQUIRE(one.pieces <= 1);
   int most = 0;
   for (int pieces : {2, 3, 7}) {
-    const Parsed split = parse(text, SplitOptions{0, pieces});
+    const Parsed split = parse(text, SplitOptions{0, pieces, false});
     INFO("split " << pieces << " ways: " << text);
     CHECK(split.errors == one.errors);
     CHECK(split.tree == one.tree);
@@ -115,10 +117,10 @@ TEST_CASE("split parse: a list of steps is shared out and joined in order") {
   }
   text += "finally:\n  - log: done\n";
   CHECK(same_both_ways(text) == 7);
-  const Parsed p = parse(text, SplitOptions{0, 3});
+  const Parsed p = parse(text, SplitOptions{0, 3, false});
   CHECK(p.pieces == 3);
   // With the default floor, a file this small is parsed in one piece.
-  CHECK(parse(text, SplitOptions{}).pieces == 1);
+  CHECK(parse(text, SplitOptions{64 * 1024, 0, false}).pieces == 1);
 }
 
 TEST_CASE("split parse: what could be read two ways is read as one parse reads it") {
@@ -203,10 +205,199 @@ TEST_CASE("split parse: the depth limit counts the levels around a piece") {
     return text + "\n  - log: b\n";
   };
   CHECK(same_both_ways(nested(61)) > 1);
-  const Parsed ok = parse(nested(61), SplitOptions{0, 3});
+  const Parsed ok = parse(nested(61), SplitOptions{0, 3, false});
   CHECK(ok.errors.empty());
   // ...and one more level is refused, with one parse's message.
   same_both_ways(nested(62));
-  CHECK(parse(nested(62), SplitOptions{0, 3}).errors.find("nested more than 64") !=
+  CHECK(parse(nested(62), SplitOptions{0, 3, false}).errors.find("nested more than 64") !=
         std::string::npos);
+}
+
+namespace {
+
+// libyaml's parse (yaml_libyaml.cc), whole and in pieces, against yaml-cpp's one parse: the
+// same tree, every mark, the same messages. Returns whether libyaml read it whole.
+bool same_as_yaml_cpp(const std::string& text) {
+  const Parsed one = parse(text, SplitOptions{0, 1, false});
+  bool by_libyaml = false;
+  for (int pieces : {1, 2, 3, 7}) {
+    const Parsed fast = parse(text, SplitOptions{0, pieces, true});
+    INFO("libyaml, " << pieces << " pieces: " << text);
+    CHECK(fast.errors == one.errors);
+    CHECK(fast.tree == one.tree);
+    if (pieces == 1) by_libyaml = fast.libyaml;
+  }
+  return by_libyaml;
+}
+
+}  // namespace
+
+TEST_CASE("libyaml: every YAML file in the repository gives yaml-cpp's tree") {
+  namespace fs = std::filesystem;
+  int files = 0, fast = 0;
+  for (const char* dir : {"runbooks", "examples", "tests", "schemas", "docs"}) {
+    const fs::path root = fs::path(RUNBOOK_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+      const auto ext = e.path().extension();
+      if (!e.is_regular_file() || (ext != ".yaml" && ext != ".yml")) continue;
+      ++files;
+      INFO(e.path().string());
+      if (same_as_yaml_cpp(read(e.path()))) ++fast;
+    }
+  }
+  // Most files are plain enough for libyaml; the rest are yaml-cpp's (files with tabs, '---',
+  // errors, refused features).
+  CHECK(files > 150);
+  CHECK(fast * 10 >= files * 8);
+}
+
+TEST_CASE("libyaml: what the two parsers could read differently is read as yaml-cpp reads it") {
+  const std::vector<std::string> cases = {
+      // Empty values, marked at the next token: a key, a dedent, an item, a comment between,
+      // the end of the file.
+      "a:\nb: 1\n",
+      "a:\n  # c\n\nb:\n",
+      "- a:\n- b:\n  c:\n-\n- # c\n",
+      "a:\n  b:\nc: d\n",
+      "steps:\n  - id: x\n    with:\n    # c\n  - id: y\n    with:\n",
+      "a:   \n",
+      "a: # c\n",
+      "a:\n- b\n-\nc:\n",
+      "- - \n  - a\n",
+      "a: {b: }\n",
+      "[a, , b]\n",
+      "{a, b: }\n",
+      // Nulls written, and quoted ones that are text.
+      "a: ~\nb: null\nc: Null\nd: NULL\ne: nUll\nf: 'null'\ng: \"~\"\n",
+      "[null, ~, x]\n",
+      "~: a\n",
+      "null: a\n",
+      "- ~\n- null\n",
+      // Keys: explicit, empty, a collection, quoted.
+      "? a\n: b\n",
+      "? a\n",
+      ": b\n",
+      "[a]: b\n",
+      "{a: b}: c\n",
+      "'a': b\n\"c\": d\n",
+      "a: b\n? c: d\n",
+      "- ? x\n  : y\n",
+      // Flow collections: compact maps, multi-line, nested, trailing commas.
+      "a: [b: c, d]\n",
+      "a: [b, {c: d}, [e]]\n",
+      "a: {b: [c,\n  d], e: f}\n",
+      "a: [b, c, ]\n",
+      "a: {b: c, }\n",
+      "a: [\n  b,\n  c\n]\n",
+      "a: {\"b\": c}\n",
+      "a: [b c, d]\n",
+      // Plain scalars over lines, with colons, hashes and odd characters.
+      "a: b\n  c\n\n  d\n",
+      "a: b:c\nd: e#f\ng: h # i\n",
+      "- a b\n  c\n- d\n",
+      "a: -b\nc: --\n",
+      "a: http://x:80/y\n",
+      "a: 1.0\nb: 0x1f\nc: yes\nd: .inf\n",
+      "a: b  \n",
+      "a: 'b'  \n",
+      // Block scalars: chomping, indentation indicators, trailing blank lines, keep.
+      "a: |\n  x\n  y\n",
+      "a: |-\n  x\n\n",
+      "a: |+\n  x\n\n\nb: c\n",
+      "a: >\n  x\n  y\n\n  z\n",
+      "a: >-\n  x\n   y\n  z\n",
+      "a: |2\n    x\n  y\n",
+      "a: |\n\n  x\n",
+      "a: |\nb: c\n",
+      "- |\n  x\n- >\n  y\n",
+      "a: |  # c\n  x\n",
+      "a: >+\n  x\n",
+      // Quoted scalars: escapes, folding, quotes inside.
+      "a: \"x\\ny\\tz\\\\\\\"\\/\\x41\\u00e9\\U0001F600\\0\\a\\b\\e\\f\\r\\v\\ \"\n",
+      "a: \"\\N\\_\\L\\P\"\n",
+      "a: \"x\n  y\n\n  z\"\n",
+      "a: \"x \\\n  y\"\n",
+      "a: 'it''s'\n",
+      "a: 'x\n  y\n\n  z'\n",
+      "a: \"\"\nb: ''\n",
+      "a: \"\\q\"\n",
+      "a: \"\\x4\"\n",
+      // Text that is not ASCII: marks count bytes.
+      "a: \xc3\xa9\nb: \xe2\x98\x95 x\nc: \"\xf0\x9f\x98\x80\"\nd:\ne: [\xc3\xa9, f]\n",
+      "\xc3\xa9: x\n\xe2\x98\x95:\n  - \xc3\xa9\xc3\xa9\n  -\n",
+      "a: \xc2\xa0b\n",
+      "a: \xe2\x80\xa8\n",
+      "a: \xc2\x85\n",
+      "a: \xef\xbb\xbf\n",
+      "a: \xed\xa0\x80\n",
+      "a: \xff\n",
+      "a: \xc3\n",
+      // Documents and directives.
+      "---\na: 1\n",
+      "a: 1\n...\n",
+      "a: 1\n---\nb: 2\n",
+      "%YAML 1.2\n---\na: 1\n",
+      "--- a\n",
+      "# only a comment\n",
+      "",
+      "\n",
+      "a: 1",
+      "a: 1\n\n\n",
+      // Refused features, tabs, \r, control characters.
+      "a: &x b\nc: *x\n",
+      "a: !!str b\n",
+      "a: !x b\n",
+      "a: !!map {}\n",
+      "a:\tb\n",
+      "\ta: b\n",
+      "a: b\r\n",
+      "a: b\x01\n",
+      "a: \"b\x7f\"\n",
+      // Errors.
+      "a: b\n  c: d\n",
+      "a: 'b'c\n",
+      "a: [b\n",
+      "a: {b\n",
+      "- a\nb: c\n",
+      "a: \"b\n",
+      "a:\n  - b\n c\n",
+      "a: b: c\n",
+      "a\n",
+      "- a\n  - b\n",
+      "key: value\n  - item\n",
+      "'a\n",
+      // Indentation: lists at their key's column, nested lists, deeper maps.
+      "a:\n- b\n- c\nd: e\n",
+      "- - a\n  - b\n- - c\n",
+      "a:\n    b:\n        c: d\n    e: f\n",
+      "- a: b\n  c: d\n- e\n",
+  };
+  int fast = 0;
+  for (const std::string& text : cases) fast += same_as_yaml_cpp(text) ? 1 : 0;
+  CHECK(fast > 40);
+}
+
+TEST_CASE("libyaml: a long list of steps is read in pieces") {
+  std::string text = "runbook: 1\nname: big\nsteps:\n";
+  for (int i = 0; i < 50; ++i) {
+    text += "  - id: s" + std::to_string(i) + "\n    run: echo " + std::to_string(i) + "\n";
+    if (i % 7 == 0) text += "    with:\n";
+  }
+  text += "finally:\n  - log: done\n";
+  CHECK(same_as_yaml_cpp(text));
+  const Parsed p = parse(text, SplitOptions{0, 3, true});
+  CHECK(p.libyaml);
+  CHECK(p.pieces == 3);
+}
+
+TEST_CASE("libyaml: the depth limit is yaml-cpp's") {
+  auto nested = [](int levels) {
+    std::string text = "runbook: 1\nsteps:\n  - log: a\n  - x: ";
+    for (int i = 0; i < levels; ++i) text += "[";
+    for (int i = 0; i < levels; ++i) text += "]";
+    return text + "\n  - log: b\n";
+  };
+  CHECK(same_as_yaml_cpp(nested(61)));
+  CHECK_FALSE(same_as_yaml_cpp(nested(62)));
 }

@@ -76,16 +76,20 @@ bool plain_text(std::string_view t) {
   return true;
 }
 
-// libyaml's marks count characters; yaml-cpp's count bytes. Walks the text forward from the last
-// place asked for (node marks come in document order), from the start when asked for an earlier
-// one.
+// libyaml's marks count characters; yaml-cpp's count bytes. Walks the text from the last place
+// asked for (node marks come in document order, so mostly forward and never far back).
 class Marks {
  public:
   explicit Marks(std::string_view t) : t_(t) {}
 
   // The byte offset of the character at `index`; the line from libyaml is right as it is.
   int32_t byte(size_t index) {
-    if (index < chars_) chars_ = bytes_ = 0;
+    while (chars_ > index && bytes_ > 0) {  // back, over a character's continuation bytes
+      do {
+        --bytes_;
+      } while (bytes_ > 0 && (static_cast<unsigned char>(t_[bytes_]) & 0xc0) == 0x80);
+      --chars_;
+    }
     while (chars_ < index && bytes_ < t_.size()) {
       const auto c = static_cast<unsigned char>(t_[bytes_]);
       bytes_ += c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
@@ -253,8 +257,10 @@ struct FastParse {
       // other bytes than libyaml does.
       const size_t from = static_cast<size_t>(marks.byte(e.start_mark.index));
       const size_t to = static_cast<size_t>(marks.byte(e.end_mark.index));
-      for (size_t i = text.find('\\', from); i < to; i = text.find('\\', i + 2)) {
-        const char c = i + 1 < text.size() ? text[i + 1] : ' ';
+      const std::string_view written = text.substr(from, to - from);
+      for (size_t i = written.find('\\'); i != std::string_view::npos && i + 1 < written.size();
+           i = written.find('\\', i + 2)) {
+        const char c = written[i + 1];
         if (c == 'N' || c == '_' || c == 'L' || c == 'P') return false;
       }
     }

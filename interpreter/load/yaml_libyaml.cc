@@ -198,13 +198,13 @@ struct FastParse {
   bool open_collection(Type type, const yaml_mark_t& m, bool is_flow) {
     if (at.depth + static_cast<int>(open.size()) + 1 > kMaxYamlDepth) return false;
     if (in_map_key_position()) return false;  // a collection as a key
-    const uint32_t index = add_at(type, 1, m);
-    tree.nodes_[index].flow = is_flow;
     if (is_flow) {
-      const size_t pos = static_cast<size_t>(tree.nodes_[index].pos);
+      const auto pos = static_cast<size_t>(marks.byte(m.index));  // in this text
       if (pos >= text.size() || text[pos] != (type == Type::kMap ? '{' : '[')) return false;
       ++flow;
     }
+    const uint32_t index = add_at(type, 1, m);
+    tree.nodes_[index].flow = is_flow;
     open.push_back(Open{index, pending.size()});
     return true;
   }

@@ -326,7 +326,8 @@ TEST_CASE("libyaml: what the two parsers could read differently is read as yaml-
       // Text that is not ASCII: marks count bytes.
       "a: \xc3\xa9\nb: \xe2\x98\x95 x\nc: \"\xf0\x9f\x98\x80\"\nd:\ne: [\xc3\xa9, f]\n",
       "\xc3\xa9: x\n\xe2\x98\x95:\n  - \xc3\xa9\xc3\xa9\n  -\n",
-      "a: \xc2\xa0" "b\n",
+      "a: \xc2\xa0"
+      "b\n",
       "a: \xe2\x80\xa8\n",
       "a: \xc2\x85\n",
       "a: \xef\xbb\xbf\n",
@@ -383,6 +384,7 @@ TEST_CASE("libyaml: a long list of steps is read in pieces") {
   for (int i = 0; i < 50; ++i) {
     text += "  - id: s" + std::to_string(i) + "\n    run: echo " + std::to_string(i) + "\n";
     if (i % 7 == 0) text += "    with:\n";
+    if (i % 5 == 0) text += "    needs: [s0]\n    set: {a: \"b\", c: 'd'}\n";
   }
   text += "finally:\n  - log: done\n";
   CHECK(same_as_yaml_cpp(text));

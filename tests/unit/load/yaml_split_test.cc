@@ -1,4 +1,5 @@
-// The split parse (yaml_tree.cc, Pieces) gives the tree, and every message, of one parse.
+// The split parse (yaml_tree.cc, Pieces) and libyaml's parse (yaml_libyaml.cc) give the tree, and
+// every message, of one yaml-cpp parse.
 #include <yaml-cpp/exceptions.h>
 
 #include <catch2/catch.hpp>

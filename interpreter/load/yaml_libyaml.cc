@@ -9,7 +9,8 @@
 // - no anchors, aliases or tags (refused anyway, with yaml-cpp's marks), nesting within
 //   kMaxYamlDepth;
 // - mapping keys that are scalars written as such (no '?' key, no empty or collection key), a
-//   flow mapping only as '{...}', no empty node inside a flow collection.
+//   flow mapping only as '{...}', no empty node inside a flow collection, no '?' or ':' in a plain
+//   scalar inside one.
 // Marks are yaml-cpp's: bytes, not characters (libyaml counts characters), and an empty value is
 // marked, as yaml-cpp marks it, at the next token rather than just after its ':' or '-'.
 // yaml_libyaml_test.cc holds the two parsers to the same tree, every mark, over every YAML file
@@ -236,6 +237,15 @@ struct FastParse {
         size_t k = static_cast<size_t>(marks.byte(e.start_mark.index));
         while (k > 0 && text[k - 1] == ' ') --k;
         if (k > 0 && text[k - 1] == '?') return false;
+      }
+      if (flow > 0) {
+        // In [..] and {..}, yaml-cpp ends a plain scalar at '?' (libyaml reads "a?b" whole),
+        // and the two read ':' inside one differently.
+        const size_t from = static_cast<size_t>(marks.byte(e.start_mark.index));
+        const size_t to = static_cast<size_t>(marks.byte(e.end_mark.index));
+        if (text.substr(from, to - from).find_first_of("?:") != std::string_view::npos) {
+          return false;
+        }
       }
       if (value == "~" || value == "null" || value == "Null" || value == "NULL") {
         if (key) return false;

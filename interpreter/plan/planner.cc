@@ -505,9 +505,9 @@ class Planner {
     }
     e.command = mask(rc.display);
     for (const expr::Template* t : command_templates(command)) {
-      for (const expr::ExprPtr& x : t->expressions()) {
-        if (x->calls_raw()) {
-          e.warnings.push_back("${{ " + x->text() +
+      for (const expr::TemplatePart& part : t->parts()) {
+        if (part.expr && part.expr->calls_raw()) {
+          e.warnings.push_back("${{ " + part.expr->text() +
                                " }} uses raw(): inserted unquoted, so check it cannot inject code");
         }
       }
@@ -819,7 +819,7 @@ Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerO
   plan.steps.reserve(entries_estimate(rb.steps) + entries_estimate(rb.on_failure) +
                      entries_estimate(rb.finally_steps));
   Planner(options, plan).plan_runbook(rb, inputs, "", 0, Reach{});
-  plan.digest = plan_digest(plan);
+  if (options.digest) plan.digest = plan_digest(plan);
   return plan;
 }
 

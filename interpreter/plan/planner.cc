@@ -111,14 +111,14 @@ std::vector<std::string> unique_sorted(std::vector<std::string> v) {
   return v;
 }
 
-std::vector<const expr::Template*> command_templates(const model::Command& command) {
-  std::vector<const expr::Template*> out;
+// The templates of a command: a script's one, or an argv's each (no list made for them).
+template <typename F>
+void each_command_template(const model::Command& command, F f) {
   if (const auto* sh = std::get_if<model::ShellCommand>(&command)) {
-    out.push_back(&sh->script);
+    f(sh->script);
   } else {
-    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) out.push_back(&t);
+    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) f(t);
   }
-  return out;
 }
 
 std::string located(const expr::EvalError& e) {
@@ -224,6 +224,16 @@ class Planner {
 
   void plan_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
                  const expr::Scope& scope, int depth, const Reach& reach) {
+    // Without `needs`, a list runs in its order one step after another: no batches (as
+    // order_steps and batch_notes would find, without their lists of each step's needs).
+    if (std::none_of(steps.begin(), steps.end(),
+                     [](const model::Step& s) { return s.needs_given; })) {
+      batch_.clear();
+      for (size_t i = 0; i < steps.size(); ++i) {
+        plan_step(f, steps[i], prefix + check::step_label(steps[i], i), scope, depth, reach);
+      }
+      return;
+    }
     check::StepOrder order = check::order_steps(steps, nullptr);
     std::vector<std::string> batches = batch_notes(steps, order, f.rb.max_parallel);
     for (size_t i : order.order) {
@@ -493,7 +503,7 @@ class Planner {
     e.changes = !step.readonly;
     command::RenderedCommand rc;
     try {
-      for (const expr::Template* t : command_templates(command)) derive(*t, scope);
+      each_command_template(command, [&](const expr::Template& t) { derive(t, scope); });
       for (const model::NamedTemplate& env : step.env) derive(env.value, scope);
       rc = command::render_command(command, scope);
     } catch (const expr::EvalError& err) {
@@ -504,14 +514,14 @@ class Planner {
       return;
     }
     e.command = mask(rc.display);
-    for (const expr::Template* t : command_templates(command)) {
-      for (const expr::TemplatePart& part : t->parts()) {
+    each_command_template(command, [&](const expr::Template& t) {
+      for (const expr::TemplatePart& part : t.parts()) {
         if (part.expr && part.expr->calls_raw()) {
           e.warnings.push_back("${{ " + part.expr->text() +
                                " }} uses raw(): inserted unquoted, so check it cannot inject code");
         }
       }
-    }
+    });
     if (options_.check_programs && e.verdict != Verdict::kSkipped) {
       for (const std::string& program : command_programs(command, rc)) {
         if (!on_path(program, f.env)) {

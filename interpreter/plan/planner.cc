@@ -208,7 +208,11 @@ class Planner {
     bool unknown_env = false;  // an env: value only a run knows: probes cannot run
   };
 
-  std::string mask(const std::string& text) const { return masker_.mask(text); }
+  // Without secrets the text is as it is: a rendered command or title is kept, not copied.
+  std::string mask(std::string text) const {
+    if (masker_.empty()) return text;
+    return masker_.mask(text);
+  }
 
   void derive(const expr::Template& t, const expr::Scope& scope) {
     if (derived_) derived_->mask(masker_, t, scope);

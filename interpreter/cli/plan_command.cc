@@ -36,11 +36,13 @@ plan::Plan plan_for(const model::Runbook& rb, const expr::Map& inputs,
   options.probe = request.probe;
   options.masker = &masker;
   options.check_programs = request.check_programs;
+  options.digest = request.digest && !request.probe;
   plan::Plan p = plan::make_plan(rb, inputs, options);
   if (request.probe) {
     // The digest is the plan's before probing: what the probes saw is the world now, not the
     // procedure that was reviewed (and `run --expect-plan` plans without probing).
     options.probe = nullptr;
+    options.digest = true;
     p.digest = plan::make_plan(rb, inputs, options).digest;
   }
   return p;
@@ -86,13 +88,15 @@ int run_plan(const PlanOptions& o) {
   exec::ProcessRunner runner;
   // A diff compares procedures, not the world: it never probes.
   PlanRequest request{o.yes, o.probe && o.diff.empty() ? &runner : nullptr, true};
+  // The JSON of a plan works out its digest while it is written (plan_json_digested).
+  request.digest = !(o.format == "json" && o.diff.empty());
   plan::Plan plan = plan_for(*head.runbook, *inputs, masker, request);
   std::string mermaid;
   if (o.format == "markdown") mermaid = plan::graph_mermaid(plan::build_graph(*head.runbook));
 
   if (o.diff.empty()) {
     std::string text =
-        o.format == "json" ? plan::plan_json(plan)
+        o.format == "json" ? plan::plan_json_digested(plan)
         : o.format == "markdown"
             ? plan::plan_markdown(plan, plan::MarkdownOptions{o.markdown_limit, mermaid})
             : plan::plan_text(plan);

@@ -18,6 +18,9 @@ struct PlanRequest {
   bool approve_all = false;                 // --yes
   command::CommandRunner* probe = nullptr;  // --probe
   bool check_programs = true;
+  // false: the plan comes without its digest, for plan::plan_json_digested to work out beside
+  // the JSON (a plan with probes gets its digest all the same).
+  bool digest = true;
 };
 
 plan::Plan plan_for(const model::Runbook& rb, const expr::Map& inputs,

@@ -9,15 +9,15 @@ namespace rb::command {
 namespace {
 
 bool node_reads_secret(const expr::Node& n, const model::Runbook& rb,
-                       const std::set<std::string>& vars) {
+                       const std::set<std::string, std::less<>>& vars) {
   if ((n.kind == expr::NodeKind::kMember || n.kind == expr::NodeKind::kIndex) &&
       !n.children.empty() && n.children[0]->kind == expr::NodeKind::kName) {
-    std::string member = n.name;
+    std::string_view member = n.name;
     if (n.kind == expr::NodeKind::kIndex) {  // inputs['token']; a computed index: any of them
       const expr::Node& index = *n.children[1];
       member = index.kind == expr::NodeKind::kLiteral && index.value.is_string()
-                   ? index.value.as_string()
-                   : "";
+                   ? std::string_view(index.value.as_string())
+                   : std::string_view();
     }
     const std::string& root = n.children[0]->name;
     if (root == "inputs") {
@@ -53,13 +53,19 @@ void add_derived(SecretMasker& masker, const expr::Value& v,
 
 }  // namespace
 
+DerivedSecrets::DerivedSecrets(const model::Runbook& rb)
+    : rb_(rb),
+      secret_inputs_(std::any_of(rb.inputs.begin(), rb.inputs.end(),
+                                 [](const model::InputSpec& s) { return s.secret; })) {}
+
 bool DerivedSecrets::reads_secret(const expr::Expression& e) const {
-  return node_reads_secret(e.root(), rb_, vars_);
+  return any() && node_reads_secret(e.root(), rb_, vars_);
 }
 
 bool DerivedSecrets::reads_secret(const expr::Template& t) const {
-  for (const expr::ExprPtr& e : t.expressions()) {
-    if (e && reads_secret(*e)) return true;
+  if (!any()) return false;
+  for (const expr::TemplatePart& p : t.parts()) {
+    if (p.expr && reads_secret(*p.expr)) return true;
   }
   return false;
 }
@@ -81,8 +87,9 @@ void DerivedSecrets::mask(SecretMasker& masker, const expr::Expression& e,
 
 void DerivedSecrets::mask(SecretMasker& masker, const expr::Template& t,
                           const expr::Scope& scope) const {
-  for (const expr::ExprPtr& e : t.expressions()) {
-    if (e) mask(masker, *e, scope);
+  if (!any()) return;
+  for (const expr::TemplatePart& p : t.parts()) {
+    if (p.expr) mask(masker, *p.expr, scope);
   }
 }
 

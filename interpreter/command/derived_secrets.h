@@ -15,7 +15,7 @@ namespace rb::command {
 
 class DerivedSecrets {
  public:
-  explicit DerivedSecrets(const model::Runbook& rb) : rb_(rb) {}
+  explicit DerivedSecrets(const model::Runbook& rb);
 
   // Whether an expression of `t` reads a secret input of the runbook, or a var set from one.
   bool reads_secret(const expr::Template& t) const;
@@ -24,6 +24,9 @@ class DerivedSecrets {
   void note_var(const std::string& name, const expr::Template& t);
   // What another copy noted (the frame of a parallel loop item).
   void merge(const DerivedSecrets& other) { vars_.insert(other.vars_.begin(), other.vars_.end()); }
+  // Whether anything can read a secret at all: a secret input, or a var set from one. Most
+  // runbooks have neither, and then no expression needs walking.
+  bool any() const { return secret_inputs_ || !vars_.empty(); }
 
   // Evaluates each expression (of `t`) that reads a secret and adds to `masker` each string it
   // yields that the masker does not already cover, of 4 bytes or more and not a literal of the
@@ -34,7 +37,8 @@ class DerivedSecrets {
 
  private:
   const model::Runbook& rb_;
-  std::set<std::string> vars_;
+  bool secret_inputs_ = false;  // the runbook declares a secret input
+  std::set<std::string, std::less<>> vars_;
 };
 
 }  // namespace rb::command

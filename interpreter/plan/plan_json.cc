@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -223,6 +225,7 @@ class JsonWriter {
     }
   }
   void reserve(size_t n) { out_.reserve(n); }
+  size_t size() const { return out_.size(); }
   // With a hash: hands it the text written so far, once there is enough of it.
   void flush() {
     if (hash_ != nullptr && out_.size() >= 65536) {
@@ -479,7 +482,10 @@ std::string plan_digest(const Plan& plan) {
   return "sha256:" + hash.hex();
 }
 
-std::string plan_json(const Plan& plan) {
+namespace {
+
+// plan_json's text, with `digest` for the plan's. *digest_at: where its text starts.
+std::string write_plan_json(const Plan& plan, std::string_view digest, size_t* digest_at) {
   JsonWriter w(2);
   w.reserve(json_size_estimate(plan));
   w.begin_object();
@@ -488,7 +494,8 @@ std::string plan_json(const Plan& plan) {
   w.key("file");
   w.str(plan.file);
   w.key("digest");
-  w.str(plan.digest);
+  *digest_at = w.size() + 1;  // after the opening quote
+  w.str(digest);
   w.key("inputs");
   inputs_json(w, plan);
   if (!plan.inputs_not_given.empty()) {
@@ -533,6 +540,42 @@ std::string plan_json(const Plan& plan) {
   w.end_object();
   w.newline();
   return w.take();
+}
+
+}  // namespace
+
+std::string plan_json(const Plan& plan) {
+  size_t digest_at = 0;
+  return write_plan_json(plan, plan.digest, &digest_at);
+}
+
+std::string plan_json_digested(Plan& plan) {
+  if (!plan.digest.empty()) return plan_json(plan);
+  // Both threads only read the plan. A digest is "sha256:" and 64 hex digits, which JSON writes
+  // as they are: the placeholder holds its place exactly.
+  std::future<std::string> digest;
+  try {
+    digest = std::async(std::launch::async, [&plan] { return plan_digest(plan); });
+  } catch (const std::system_error&) {  // no thread to be had: one after the other
+    plan.digest = plan_digest(plan);
+    return plan_json(plan);
+  }
+  const std::string placeholder = "sha256:" + std::string(64, '0');
+  size_t digest_at = 0;
+  std::string text;
+  try {
+    text = write_plan_json(plan, placeholder, &digest_at);
+  } catch (...) {
+    digest.wait();  // the thread reads the plan: it ends before the plan can go
+    throw;
+  }
+  plan.digest = digest.get();
+  if (plan.digest.size() != placeholder.size() ||
+      text.compare(digest_at, placeholder.size(), placeholder) != 0) {
+    return plan_json(plan);  // not as expected: written again, whole
+  }
+  text.replace(digest_at, placeholder.size(), plan.digest);
+  return text;
 }
 
 }  // namespace rb::plan

@@ -24,5 +24,10 @@ PlanCounts count_steps(const Plan& plan);
 std::string plan_digest(const Plan& plan);
 // The whole plan as JSON, digest included (pretty-printed, ends with a newline).
 std::string plan_json(const Plan& plan);
+// The same text for a plan made without its digest (PlannerOptions::digest false): the digest
+// is worked out on a second thread while the JSON is written around a placeholder of its length,
+// then set in `plan` and written in the placeholder's place. A plan that has its digest already
+// is written as plan_json writes it.
+std::string plan_json_digested(Plan& plan);
 
 }  // namespace rb::plan

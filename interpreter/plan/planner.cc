@@ -111,14 +111,14 @@ std::vector<std::string> unique_sorted(std::vector<std::string> v) {
   return v;
 }
 
-std::vector<const expr::Template*> command_templates(const model::Command& command) {
-  std::vector<const expr::Template*> out;
+// The templates of a command: a script's one, or an argv's each (no list made for them).
+template <typename F>
+void each_command_template(const model::Command& command, F f) {
   if (const auto* sh = std::get_if<model::ShellCommand>(&command)) {
-    out.push_back(&sh->script);
+    f(sh->script);
   } else {
-    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) out.push_back(&t);
+    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) f(t);
   }
-  return out;
 }
 
 std::string located(const expr::EvalError& e) {
@@ -208,7 +208,11 @@ class Planner {
     bool unknown_env = false;  // an env: value only a run knows: probes cannot run
   };
 
-  std::string mask(const std::string& text) const { return masker_.mask(text); }
+  // Without secrets the text is as it is: a rendered command or title is kept, not copied.
+  std::string mask(std::string text) const {
+    if (masker_.empty()) return text;
+    return masker_.mask(text);
+  }
 
   void derive(const expr::Template& t, const expr::Scope& scope) {
     if (derived_) derived_->mask(masker_, t, scope);
@@ -224,6 +228,16 @@ class Planner {
 
   void plan_list(Frame& f, const std::vector<model::Step>& steps, const std::string& prefix,
                  const expr::Scope& scope, int depth, const Reach& reach) {
+    // Without `needs`, a list runs in its order one step after another: no batches (as
+    // order_steps and batch_notes would find, without their lists of each step's needs).
+    if (std::none_of(steps.begin(), steps.end(),
+                     [](const model::Step& s) { return s.needs_given; })) {
+      batch_.clear();
+      for (size_t i = 0; i < steps.size(); ++i) {
+        plan_step(f, steps[i], prefix + check::step_label(steps[i], i), scope, depth, reach);
+      }
+      return;
+    }
     check::StepOrder order = check::order_steps(steps, nullptr);
     std::vector<std::string> batches = batch_notes(steps, order, f.rb.max_parallel);
     for (size_t i : order.order) {
@@ -493,7 +507,7 @@ class Planner {
     e.changes = !step.readonly;
     command::RenderedCommand rc;
     try {
-      for (const expr::Template* t : command_templates(command)) derive(*t, scope);
+      each_command_template(command, [&](const expr::Template& t) { derive(t, scope); });
       for (const model::NamedTemplate& env : step.env) derive(env.value, scope);
       rc = command::render_command(command, scope);
     } catch (const expr::EvalError& err) {
@@ -504,14 +518,14 @@ class Planner {
       return;
     }
     e.command = mask(rc.display);
-    for (const expr::Template* t : command_templates(command)) {
-      for (const expr::ExprPtr& x : t->expressions()) {
-        if (x->calls_raw()) {
-          e.warnings.push_back("${{ " + x->text() +
+    each_command_template(command, [&](const expr::Template& t) {
+      for (const expr::TemplatePart& part : t.parts()) {
+        if (part.expr && part.expr->calls_raw()) {
+          e.warnings.push_back("${{ " + part.expr->text() +
                                " }} uses raw(): inserted unquoted, so check it cannot inject code");
         }
       }
-    }
+    });
     if (options_.check_programs && e.verdict != Verdict::kSkipped) {
       for (const std::string& program : command_programs(command, rc)) {
         if (!on_path(program, f.env)) {
@@ -819,7 +833,7 @@ Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerO
   plan.steps.reserve(entries_estimate(rb.steps) + entries_estimate(rb.on_failure) +
                      entries_estimate(rb.finally_steps));
   Planner(options, plan).plan_runbook(rb, inputs, "", 0, Reach{});
-  plan.digest = plan_digest(plan);
+  if (options.digest) plan.digest = plan_digest(plan);
   return plan;
 }
 

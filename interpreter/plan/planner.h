@@ -26,6 +26,9 @@ struct PlannerOptions {
   // Warn about programs not found on the PATH of base_env (machine-dependent, so never part of
   // the digest).
   bool check_programs = true;
+  // Whether make_plan works out the digest; false leaves Plan::digest empty for a caller that
+  // works it out beside the JSON (plan_json_digested, plan_json.h).
+  bool digest = true;
 };
 
 // `inputs` are resolved (load::resolve_inputs, unknown where not given). The runbook must have

@@ -109,3 +109,28 @@ TEST_CASE(
       sha256_hex(canonical.dump(-1, ' ', false, ordered_json::error_handler_t::replace));
   CHECK(plan::plan_digest(p) == expected);
 }
+
+TEST_CASE(
+    "plan_json_digested: the digest worked out beside the JSON, the same text as plan_digest then "
+    "plan_json") {
+  const plan::Plan given = tricky_plan();
+  plan::Plan with = given;
+  with.digest = plan::plan_digest(with);
+  const std::string expected = plan::plan_json(with);
+
+  plan::Plan without = given;  // made without its digest (PlannerOptions::digest false)
+  CHECK(plan::plan_json_digested(without) == expected);
+  CHECK(without.digest == with.digest);
+
+  // A plan that has its digest already (a probed plan's is the unprobed one's) keeps it.
+  plan::Plan kept = given;
+  kept.digest = "sha256:" + std::string(64, 'a');
+  CHECK(plan::plan_json_digested(kept) == plan::plan_json(kept));
+  CHECK(kept.digest == "sha256:" + std::string(64, 'a'));
+
+  // No steps, and a name and file that take the whole of a short text.
+  plan::Plan empty;
+  plan::Plan empty_with = empty;
+  empty_with.digest = plan::plan_digest(empty_with);
+  CHECK(plan::plan_json_digested(empty) == plan::plan_json(empty_with));
+}

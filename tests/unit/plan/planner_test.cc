@@ -247,6 +247,24 @@ TEST_CASE("the digest changes with the procedure and its inputs, not with warnin
   CHECK(plan::plan_digest(b) == a.digest);
 }
 
+TEST_CASE("a plan made without its digest is the same plan; plan_json_digested adds the digest") {
+  auto rb = load_rb(kVerdicts);
+  plan::Plan a = plan_of(*rb, inputs_of(*rb));
+  plan::PlannerOptions o;
+  o.base_env = {"PATH=/usr/bin:/bin"};
+  o.check_programs = false;
+  o.digest = false;
+  plan::Plan b = plan::make_plan(*rb, inputs_of(*rb), o);
+  CHECK(b.digest.empty());
+  CHECK(plan::plan_text(b) == plan::plan_text([&] {
+          plan::Plan c = a;
+          c.digest.clear();
+          return c;
+        }()));
+  CHECK(plan::plan_json_digested(b) == plan::plan_json(a));
+  CHECK(b.digest == a.digest);
+}
+
 TEST_CASE("a diff reports a changed command, an added step, a changed guard, a removed step") {
   auto base = load_rb(R"yaml(runbook: 1
 name: d

@@ -144,12 +144,7 @@ struct FastParse {
     d.line = line;
     d.column = column;
     d.pos = pos;
-    if (pos >= at.hole_at) {
-      d.line += at.hole_lines;
-      d.pos += at.hole_bytes;
-    }
-    d.line += at.line;
-    d.pos += at.pos;
+    at.place(d.line, d.pos);
     tree.nodes_.push_back(d);
     if (open.empty()) {
       tree.root_ = index;
@@ -226,55 +221,46 @@ struct FastParse {
     if (s.anchor != nullptr || s.tag != nullptr) return false;
     const bool key = in_map_key_position();
     const std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
-    if (s.style == YAML_PLAIN_SCALAR_STYLE) {
-      if (value.empty() && e.start_mark.index == e.end_mark.index) {
-        if (key || flow > 0) return false;  // an empty key; an empty node in [..] or {..}
-        add_empty(e.start_mark);
-        return true;
-      }
-      if (key) {
-        // A key written after '?' (an explicit key): yaml-cpp's and libyaml's marks may differ.
-        size_t k = static_cast<size_t>(marks.byte(e.start_mark.index));
-        while (k > 0 && text[k - 1] == ' ') --k;
-        if (k > 0 && text[k - 1] == '?') return false;
-      }
-      if (flow > 0) {
-        // In [..] and {..}, yaml-cpp ends a plain scalar at '?' (libyaml reads "a?b" whole),
-        // and the two read ':' inside one differently.
-        const size_t from = static_cast<size_t>(marks.byte(e.start_mark.index));
-        const size_t to = static_cast<size_t>(marks.byte(e.end_mark.index));
-        if (text.substr(from, to - from).find_first_of("?:") != std::string_view::npos) {
-          return false;
-        }
-      }
-      if (value == "~" || value == "null" || value == "Null" || value == "NULL") {
-        if (key) return false;
-        add_at(Type::kNull, 0, e.start_mark);
-        return true;
-      }
-      const uint32_t index = add_at(Type::kScalar, 1, e.start_mark);
-      tree.nodes_[index].first = static_cast<uint32_t>(tree.scalars_.size());
-      tree.scalars_.emplace_back(value);
+    const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE;
+    if (plain && value.empty() && e.start_mark.index == e.end_mark.index) {
+      if (key || flow > 0) return false;  // an empty key; an empty node in [..] or {..}
+      add_empty(e.start_mark);
       return true;
     }
+    const int32_t from = marks.byte(e.start_mark.index);
     if (key) {
-      size_t k = static_cast<size_t>(marks.byte(e.start_mark.index));
+      // A key written after '?' (an explicit key): yaml-cpp's and libyaml's marks may differ.
+      auto k = static_cast<size_t>(from);
       while (k > 0 && text[k - 1] == ' ') --k;
       if (k > 0 && text[k - 1] == '?') return false;
+    }
+    // The scalar as written (after `from`, so the marks walk on forward).
+    auto written = [&] {
+      const auto to = static_cast<size_t>(marks.byte(e.end_mark.index));
+      return text.substr(static_cast<size_t>(from), to - static_cast<size_t>(from));
+    };
+    if (plain && flow > 0) {
+      // In [..] and {..}, yaml-cpp ends a plain scalar at '?' (libyaml reads "a?b" whole),
+      // and the two read ':' inside one differently.
+      if (written().find_first_of("?:") != std::string_view::npos) return false;
     }
     if (s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
       // yaml-cpp writes the escapes \N, \_, \L and \P (U+0085, U+00A0, U+2028, U+2029) as
       // other bytes than libyaml does.
-      const size_t from = static_cast<size_t>(marks.byte(e.start_mark.index));
-      const size_t to = static_cast<size_t>(marks.byte(e.end_mark.index));
-      const std::string_view written = text.substr(from, to - from);
-      for (size_t i = written.find('\\'); i != std::string_view::npos && i + 1 < written.size();
-           i = written.find('\\', i + 2)) {
-        const char c = written[i + 1];
+      const std::string_view w = written();
+      for (size_t i = w.find('\\'); i != std::string_view::npos && i + 1 < w.size();
+           i = w.find('\\', i + 2)) {
+        const char c = w[i + 1];
         if (c == 'N' || c == '_' || c == 'L' || c == 'P') return false;
       }
     }
-    const uint32_t index = add_at(Type::kScalar, 2, e.start_mark);
+    const auto line = static_cast<int32_t>(e.start_mark.line);
+    if (plain && (value == "~" || value == "null" || value == "Null" || value == "NULL")) {
+      if (key) return false;
+      add(Type::kNull, 0, line, marks.column(from), from);
+      return true;
+    }
+    const uint32_t index = add(Type::kScalar, plain ? 1 : 2, line, marks.column(from), from);
     tree.nodes_[index].first = static_cast<uint32_t>(tree.scalars_.size());
     tree.scalars_.emplace_back(value);
     return true;

@@ -20,6 +20,16 @@ struct Placement {
   int32_t hole_bytes = 0;
   int depth = 0;               // collections open around the piece in the whole file
   int32_t length = INT32_MAX;  // the piece's length
+
+  // A mark in the piece's text (line and byte, 0-based), moved to its place in the whole file.
+  void place(int32_t& mark_line, int32_t& mark_pos) const {
+    if (mark_pos >= hole_at) {
+      mark_line += hole_lines;
+      mark_pos += hole_bytes;
+    }
+    mark_line += line;
+    mark_pos += pos;
+  }
 };
 
 // Parses `text` (the whole file, or a piece of it placed by `at`) with libyaml into `tree`, when

@@ -127,14 +127,7 @@ class Builder : public YAML::EventHandler {
     d.line = mark.line;
     d.column = mark.column;
     d.pos = mark.pos;
-    if (mark.line >= 0) {
-      if (mark.pos >= at_.hole_at) {
-        d.line += at_.hole_lines;
-        d.pos += at_.hole_bytes;
-      }
-      d.line += at_.line;
-      d.pos += at_.pos;
-    }
+    if (mark.line >= 0) at_.place(d.line, d.pos);
     tree_.nodes_.push_back(d);
     if (open_.empty()) {
       if (!has_root_) tree_.root_ = index;

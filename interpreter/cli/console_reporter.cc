@@ -1,6 +1,7 @@
 #include "cli/console_reporter.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace rb::cli {
 namespace {
@@ -124,22 +125,42 @@ void ConsoleReporter::step_output(const std::string& path, bool is_stderr, std::
     }
   }
   if (held.empty()) held_.erase({path, is_stderr});
-  // Line by line, not byte by byte, into one buffer written with one fwrite: two stdio calls a
-  // line (the prefix, the line) were half the time of a gigabyte of short lines.
-  std::string text;
-  text.reserve(chunk.size() + 8 * prefix.size());
-  while (!chunk.empty()) {
-    if (at_start) {
-      text += prefix;
-      at_start = false;
-    }
-    const size_t nl = chunk.find('\n');
-    const size_t n = nl == std::string_view::npos ? chunk.size() : nl + 1;
-    text.append(chunk.data(), n);
-    if (nl != std::string_view::npos) at_start = true;
-    chunk.remove_prefix(n);
+  // A prefix goes where a line starts: at the chunk's start if a line ended before it, and
+  // after each newline that has bytes after it. They are counted first, so the text is built in
+  // one buffer of its exact size, a copy a line, and written with one fwrite (two stdio calls a
+  // line were half the time of a gigabyte of short lines). A chunk in the middle of one long
+  // line is written as it is.
+  const char* const begin = chunk.data();
+  const char* const end = begin + chunk.size();
+  const bool first_starts = at_start && !chunk.empty();
+  size_t starts = first_starts ? 1 : 0;
+  for (const char* q = begin; q < end; ++q) {
+    q = static_cast<const char*>(std::memchr(q, '\n', static_cast<size_t>(end - q)));
+    if (q == nullptr) break;
+    if (q + 1 < end) ++starts;
   }
-  std::fwrite(text.data(), 1, text.size(), f);
+  if (!chunk.empty()) at_start = chunk.back() == '\n';
+  if (starts == 0) {
+    std::fwrite(begin, 1, chunk.size(), f);
+    std::fflush(f);
+    return;
+  }
+  const size_t size = chunk.size() + starts * prefix.size();
+  if (text_.size() < size) text_.resize(size);
+  char* w = text_.data();
+  auto put = [&w](const char* from, size_t n) {
+    std::memcpy(w, from, n);
+    w += n;
+  };
+  if (first_starts) put(prefix.data(), prefix.size());
+  for (const char* p = begin; p < end;) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    const char* stop = nl == nullptr ? end : nl + 1;
+    put(p, static_cast<size_t>(stop - p));
+    p = stop;
+    if (nl != nullptr && p < end) put(prefix.data(), prefix.size());
+  }
+  std::fwrite(text_.data(), 1, size, f);
   std::fflush(f);
 }
 

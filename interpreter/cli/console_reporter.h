@@ -69,6 +69,7 @@ class ConsoleReporter : public exec::RunObserver {
   // The unfinished last line of a step's stream while steps run side by side.
   std::map<std::pair<std::string, bool>, std::string> held_;
   static constexpr size_t kHeldLineBytes = 64 * 1024;
+  std::string text_;  // step_output's text with its prefixes, kept for the next chunk
   // The step running now, for tick(): since when, and when it last showed a sign of life.
   std::string running_path_;
   std::chrono::steady_clock::time_point running_since_, last_activity_;

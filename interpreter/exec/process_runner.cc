@@ -107,33 +107,46 @@ class Fd {
   int fd_ = -1;
 };
 
-// The last `limit` bytes of a stream of any length. Trimming waits until twice the limit is
-// held, so each byte is moved about once: memory stays under 2 * limit + one chunk.
+// The last `limit` bytes of a stream of any length, in a ring: each byte is copied once, and
+// memory stays at `limit` (a short stream holds only its own bytes).
 class TailBuffer {
  public:
   explicit TailBuffer(size_t limit) : limit_(limit) {}
 
   void append(std::string_view chunk) {
     total_ += chunk.size();
-    if (chunk.size() >= limit_) {
-      data_.assign(chunk.substr(chunk.size() - limit_));
+    if (chunk.size() >= limit_) {  // this chunk's end is the whole tail
+      ring_.assign(chunk.substr(chunk.size() - limit_));
+      head_ = 0;
       return;
     }
-    data_.append(chunk);
-    if (data_.size() > limit_ && data_.size() - limit_ > limit_) {
-      data_.erase(0, data_.size() - limit_);
+    if (ring_.size() < limit_) {  // filling: in order, the oldest byte first
+      const size_t n = std::min(limit_ - ring_.size(), chunk.size());
+      if (ring_.size() + n > ring_.capacity()) {
+        ring_.reserve(std::min(limit_, std::max(ring_.size() + n, 2 * ring_.capacity())));
+      }
+      ring_.append(chunk.data(), n);
+      chunk.remove_prefix(n);
+    }
+    while (!chunk.empty()) {  // full: the newest bytes overwrite the oldest, at head_
+      const size_t n = std::min(chunk.size(), limit_ - head_);
+      std::memcpy(ring_.data() + head_, chunk.data(), n);
+      head_ = (head_ + n) % limit_;
+      chunk.remove_prefix(n);
     }
   }
   std::string take() {
-    if (data_.size() > limit_) data_.erase(0, data_.size() - limit_);
-    return std::move(data_);
+    std::rotate(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(head_), ring_.end());
+    head_ = 0;
+    return std::move(ring_);
   }
   uint64_t total() const { return total_; }
   bool truncated() const { return total_ > limit_; }
 
  private:
   size_t limit_;
-  std::string data_;
+  std::string ring_;
+  size_t head_ = 0;  // once full: where the oldest byte is
   uint64_t total_ = 0;
 };
 

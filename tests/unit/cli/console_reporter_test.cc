@@ -158,3 +158,21 @@ TEST_CASE("a wait's progress line shows the step's name and elapsed of its timeo
   CHECK(Captured::read(c.out).find("... settle: Wait for mysql-k8s to settle (40.0s of 30m") !=
         std::string::npos);
 }
+
+TEST_CASE("a step's output is shown with a prefix on every line, however its reads are split") {
+  const std::string text = "one\n\ntwo words\nx\n\n\nlast";
+  const std::string shown = "  | one\n  | \n  | two words\n  | x\n  | \n  | \n  | last";
+  for (size_t i = 0; i <= text.size(); ++i) {
+    for (size_t j = i; j <= text.size(); ++j) {
+      Captured c;
+      ConsoleReporter r(c.out, c.err, ConsoleOptions{});
+      r.step_started(rb::exec::StepStart{"s", "", "x", 1});
+      const size_t before = Captured::read(c.out).size();
+      r.step_output("s", false, text.substr(0, i));
+      r.step_output("s", false, text.substr(i, j - i));
+      r.step_output("s", false, text.substr(j));
+      INFO("split at " << i << " and " << j);
+      CHECK(Captured::read(c.out).substr(before) == shown);
+    }
+  }
+}

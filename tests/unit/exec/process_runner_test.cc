@@ -178,6 +178,21 @@ TEST_CASE("only the last tail_bytes of each stream are kept, with counts and fla
     CHECK(r.stdout_truncated);
     CHECK(r.stdout_tail == expected.substr(expected.size() - 5000));
   }
+  SECTION("reads of every size, wrapping the kept tail at every offset") {
+    // 3,000 writes of 1 to 97 bytes each (bash's printf writes each at once); the tail is a
+    // prime number of bytes, so the reads end at every place in it.
+    std::string expected;
+    for (int i = 1; i <= 3000; ++i) expected += std::string(static_cast<size_t>(i % 97), ' ') + "x";
+    command::CommandSpec spec =
+        bash("for i in $(seq 1 3000); do printf \"%$((i % 97 + 1))s\" x; done");
+    for (size_t tail : {size_t{4099}, size_t{1}, expected.size() - 1, expected.size()}) {
+      spec.tail_bytes = tail;
+      command::CommandResult r = runner.run(spec, nullptr);
+      CHECK(r.stdout_bytes == expected.size());
+      CHECK(r.stdout_truncated == (tail < expected.size()));
+      CHECK(r.stdout_tail == expected.substr(expected.size() - tail));
+    }
+  }
   SECTION("exactly at the limit is not truncated") {
     command::CommandSpec spec = bash("printf 12345");
     spec.tail_bytes = 5;

@@ -1,7 +1,9 @@
 #include "check/checker.h"
 
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -62,9 +64,12 @@ class StepTrees : public expr::NameSource {
   }
   void reserve(size_t n) { by_id_.reserve(n); }
 
+  // Called from both halves of a list checked at once (CheckOptions::parallel_from): the tree
+  // built on demand is built under a lock.
   const NameTree* find(std::string_view id) const override {
     auto it = by_id_.find(id);
     if (it == by_id_.end()) return nullptr;
+    std::lock_guard<std::mutex> lock(mu_);
     if (!it->second.tree) it->second.tree = std::make_unique<NameTree>(build(*it->second.step));
     return it->second.tree.get();
   }
@@ -109,13 +114,14 @@ class StepTrees : public expr::NameSource {
 
   const NameTree& fields_;
   std::unordered_map<std::string_view, Entry> by_id_;
+  mutable std::mutex mu_;
 };
 
 class RunbookChecker {
  public:
   RunbookChecker(const model::Runbook& rb, Diagnostics& diags,
-                 std::set<const model::Runbook*>& checked)
-      : rb_(rb), diags_(diags), checked_(checked), step_trees_(step_fields_) {}
+                 std::set<const model::Runbook*>& checked, const CheckOptions& options)
+      : rb_(rb), diags_(diags), checked_(checked), options_(options), step_trees_(step_fields_) {}
 
   void run() {
     index_steps();
@@ -216,7 +222,47 @@ class RunbookChecker {
   void check_list(const std::vector<model::Step>& steps, const NameTree& scope) {
     if (steps.empty()) return;  // most lists (a step's on_failure) are empty
     orders_.emplace(&steps, order_steps(steps, &diags_));  // kept for check_step_order
-    for (const model::Step& s : steps) check_step(s, scope);
+    if (!splits(steps)) {
+      for (const model::Step& s : steps) check_step(s, scope);
+      return;
+    }
+    // The second half on a thread of its own, with its own diagnostics and caches; the name
+    // trees it reads are shared (StepTrees builds under a lock). Its diagnostics follow the first
+    // half's, as one pass would have added them.
+    const size_t half = steps.size() / 2;
+    std::set<const model::Runbook*> no_includes;  // splits() saw none in the list
+    Diagnostics second_diags;
+    RunbookChecker second(rb_, second_diags, no_includes, options_);
+    second.in_half_ = true;
+    in_half_ = true;
+    auto done = std::async(std::launch::async, [&] {
+      for (size_t i = half; i < steps.size(); ++i) second.check_step(steps[i], scope);
+    });
+    struct Join {  // the second half ends before anything it reads goes away
+      std::future<void>& f;
+      ~Join() {
+        if (f.valid()) f.wait();
+      }
+    } join{done};
+    for (size_t i = 0; i < half; ++i) check_step(steps[i], scope);
+    done.get();
+    in_half_ = false;
+    diags_.append(second_diags);
+    orders_.merge(second.orders_);
+  }
+
+  // Whether a list is checked in two halves at once: long enough, not already in a half, and
+  // with no include in it (an included runbook is checked once, by whoever reaches it first).
+  bool splits(const std::vector<model::Step>& steps) const {
+    if (in_half_ || options_.parallel_from == 0 || steps.size() < options_.parallel_from ||
+        steps.size() < 2) {
+      return false;
+    }
+    bool include = false;
+    for_each_step(steps, [&](const model::Step& s) {
+      include = include || std::holds_alternative<model::IncludeAction>(s.action);
+    });
+    return !include;
   }
 
   // Scopes are derived once and kept (with stable addresses), not copied per step: a copy of
@@ -314,7 +360,7 @@ class RunbookChecker {
             "add it: with: { " + i.name + ": ... }");
       }
     }
-    if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_).run();
+    if (checked_.insert(&child).second) RunbookChecker(child, diags_, checked_, options_).run();
   }
 
   void warn_reparsed(const expr::Template& t, const std::string& what) {
@@ -612,6 +658,8 @@ class RunbookChecker {
   const model::Runbook& rb_;
   Diagnostics& diags_;
   std::set<const model::Runbook*>& checked_;
+  const CheckOptions& options_;
+  bool in_half_ = false;  // checking half of a list beside the other half: no further split
   NameTree inputs_tree_;  // for required_if: only inputs
   NameTree step_fields_;  // the fields every step has (each step's tree is a layer over it)
   NameTree header_tree_;  // for vars, env and concurrency: no steps yet
@@ -625,9 +673,9 @@ class RunbookChecker {
 
 }  // namespace
 
-void check_runbook(const model::Runbook& rb, Diagnostics& diags) {
+void check_runbook(const model::Runbook& rb, Diagnostics& diags, const CheckOptions& options) {
   std::set<const model::Runbook*> checked{&rb};
-  RunbookChecker(rb, diags, checked).run();
+  RunbookChecker(rb, diags, checked, options).run();
 }
 
 }  // namespace rb::check

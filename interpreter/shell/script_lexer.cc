@@ -2,6 +2,7 @@
 
 #include "base/char_class.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace rb::shell {
@@ -91,6 +92,19 @@ void ScriptLexer::take(char c) {
 
 void ScriptLexer::take(std::string_view s, size_t i, size_t n) {
   for (size_t k = i; k < i + n && k < s.size(); ++k) take(s[k]);
+}
+
+// Takes a run s[i, j) (j > i) of characters that change nothing but here-document lines, and
+// returns where it ended: with no here-document open, take() has nothing to do, so all of it at
+// once; else s[i] alone, through take(), as one character at a time always was.
+size_t ScriptLexer::take_run(std::string_view s, size_t i, size_t j) {
+  for (const Frame& f : stack_) {
+    if (f.kind == Kind::kHeredoc) {
+      take(s[i]);
+      return i + 1;
+    }
+  }
+  return j;
 }
 
 void ScriptLexer::end_heredoc_lines() {
@@ -196,19 +210,24 @@ size_t ScriptLexer::step(std::string_view s, size_t i) {
     case Kind::kTop:
     case Kind::kCmdSubst:
       return step_words(s, i);
-    case Kind::kComment:
+    case Kind::kComment: {
       // The newline ends the comment and is then read by the frame below (it may start a
       // here-document body).
       if (c == '\n') {
         stack_.pop_back();
         return i;
       }
-      take(c);
-      return i + 1;
-    case Kind::kSingle:
-      take(c);
-      if (c == '\'') stack_.pop_back();
-      return i + 1;
+      return take_run(s, i, std::min(s.find('\n', i), s.size()));
+    }
+    case Kind::kSingle: {
+      if (c == '\'') {
+        take(c);
+        stack_.pop_back();
+        return i + 1;
+      }
+      // Nothing but the closing quote means anything here.
+      return take_run(s, i, std::min(s.find('\'', i), s.size()));
+    }
     case Kind::kAnsiC:
     case Kind::kBacktick:
       if (c == '\\') return escape(s, i);
@@ -223,8 +242,7 @@ size_t ScriptLexer::step(std::string_view s, size_t i) {
       }
       if (c == '\\') return escape(s, i);
       if (c == '$' || c == '`') return expansion(s, i, false);
-      take(c);
-      return i + 1;
+      return take_run(s, i, std::min(s.find_first_of("\"\\$`", i), s.size()));
     case Kind::kHeredoc:
       if (!f.doc.quoted) {
         if (c == '\\') return escape(s, i);
@@ -378,9 +396,16 @@ size_t ScriptLexer::step_words(std::string_view s, size_t i) {
     return i + 1;
   }
   if (c == '$' || c == '`') return expansion(s, i, true);
+  // A plain word character, and all those after it up to the next one that means something.
+  size_t j = i + 1;
+  while (j < s.size() && !is_metachar(s[j]) && s[j] != '\\' && s[j] != '\'' && s[j] != '"' &&
+         s[j] != '$' && s[j] != '`') {
+    ++j;
+  }
   word_char(f, c, true);
-  take(c);
-  return i + 1;
+  j = take_run(s, i, j);
+  f.word.append(s.data() + i + 1, j - i - 1);
+  return j;
 }
 
 size_t ScriptLexer::heredoc_delimiter(std::string_view s, size_t i, bool strip_tabs) {

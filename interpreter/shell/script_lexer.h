@@ -122,6 +122,7 @@ class ScriptLexer {
   // Every consumed character goes through take(); it keeps the here-document lines.
   void take(char c);
   void take(std::string_view s, size_t i, size_t n);
+  size_t take_run(std::string_view s, size_t i, size_t j);
   void end_heredoc_lines();
   void fail(size_t piece, std::string message);
 

@@ -17,6 +17,7 @@
 #include "expr/ast.h"
 #include "expr/evaluate.h"
 #include "load/input_values.h"
+#include "plan/deferred_commands.h"
 #include "plan/plan_json.h"
 #include "plan/program_words.h"
 
@@ -147,14 +148,19 @@ struct Reach {
 
 class Planner {
  public:
-  Planner(const PlannerOptions& options, Plan& out) : options_(options), out_(out) {
+  Planner(const PlannerOptions& options, Plan& out, DeferredCommands* deferred)
+      : options_(options), out_(out), deferred_(deferred) {
     if (options.masker) masker_ = *options.masker;
   }
 
   void plan_runbook(const model::Runbook& rb, const expr::Map& inputs, const std::string& prefix,
                     int depth, const Reach& reach) {
-    Frame f{rb, PlanScope(rb.name.value, inputs, command::env_map(options_.base_env)),
-            options_.base_env};
+    Frame f{rb,
+            PlanScope(rb.name.value, inputs, command::env_map(options_.base_env)),
+            options_.base_env,
+            false,
+            nullptr,
+            nullptr};
     // What this runbook's expressions make of its secrets is masked as they are.
     command::DerivedSecrets derived(rb);
     struct Current {
@@ -206,7 +212,33 @@ class Planner {
     PlanScope scope;
     std::vector<std::string> env;
     bool unknown_env = false;  // an env: value only a run knows: probes cannot run
+    // For commands rendered on the second thread (DeferredCommands): the names of `scope` that
+    // the steps cannot change, and `env`, made once the steps are reached.
+    std::shared_ptr<const expr::Scope> fixed;
+    std::shared_ptr<const std::vector<std::string>> shared_env;
   };
+
+  // Whether `command`, planned in `scope`, can be rendered on the second thread: nothing to mask
+  // or probe, and its expressions read only names no step changes (so it renders the same there).
+  bool can_defer(const Frame& f, const expr::Scope& scope, const model::Command& command) const {
+    return deferred_ != nullptr && options_.probe == nullptr && masker_.empty() &&
+           !(derived_ && derived_->any()) && &scope == static_cast<const expr::Scope*>(&f.scope) &&
+           reads_only_fixed_names(command);
+  }
+
+  void defer(Frame& f, const model::Command& command, const PlanStep& e) {
+    if (!f.fixed) {
+      auto fixed = std::make_shared<expr::MapScope>();
+      for (const char* name : {"inputs", "env", "run", "runbook"}) {
+        if (const Value* v = f.scope.lookup(name)) fixed->set(name, *v);
+      }
+      f.fixed = std::move(fixed);
+      f.shared_env = std::make_shared<const std::vector<std::string>>(f.env);
+    }
+    deferred_->add(command, f.fixed, f.shared_env,
+                   options_.check_programs && e.verdict != Verdict::kSkipped, out_.steps.size(),
+                   e.warnings.size(), e.verdict == Verdict::kSkipped);
+  }
 
   // Without secrets the text is as it is: a rendered command or title is kept, not copied.
   std::string mask(std::string text) const {
@@ -347,6 +379,7 @@ class Planner {
   void push(PlanStep&& e) {
     if (out_.steps.empty() && !pending_warnings_.empty()) {
       e.warnings.insert(e.warnings.begin(), pending_warnings_.begin(), pending_warnings_.end());
+      if (deferred_) deferred_->shift_warnings(0, pending_warnings_.size());
       pending_warnings_.clear();
     }
     // The first entry a step of a list pushes is its own (a loop's or group's header comes
@@ -505,6 +538,10 @@ class Planner {
   void describe_command(Frame& f, const model::Step& step, const model::Command& command,
                         PlanStep& e, const expr::Scope& scope, Value& result, bool may_probe) {
     e.changes = !step.readonly;
+    if (can_defer(f, scope, command)) {
+      defer(f, command, e);
+      return;
+    }
     command::RenderedCommand rc;
     try {
       each_command_template(command, [&](const expr::Template& t) { derive(t, scope); });
@@ -528,7 +565,7 @@ class Planner {
     });
     if (options_.check_programs && e.verdict != Verdict::kSkipped) {
       for (const std::string& program : command_programs(command, rc)) {
-        if (!on_path(program, f.env)) {
+        if (!programs_.on_path(program, f.env)) {
           e.warnings.push_back("'" + program + "' is not on PATH here");
         }
       }
@@ -790,28 +827,11 @@ class Planner {
   command::SecretMasker masker_;                // the run's secrets, and what is derived from them
   command::DerivedSecrets* derived_ = nullptr;  // of the runbook being planned
   Plan& out_;
+  DeferredCommands* deferred_;  // null: every command rendered in place
   std::vector<std::string> pending_warnings_;
   std::string first_change_;  // the first step that changes something: probes stop there
   std::string batch_;         // the batch note of the list's step being planned
-  // program_on_path's answers, by program and PATH: it asks the file system once for each
-  // folder of PATH, which for 10,000 commands was more time than the rest of the plan.
-  std::map<std::string, std::vector<std::pair<std::string, bool>>, std::less<>> on_path_;
-
-  bool on_path(const std::string& program, const std::vector<std::string>& env) {
-    std::string_view path;  // the last PATH= wins, as in program_on_path
-    for (const std::string& kv : env) {
-      if (kv.size() >= 5 && kv.compare(0, 5, "PATH=") == 0) path = kv;
-    }
-    auto it = on_path_.find(program);
-    if (it == on_path_.end())
-      it = on_path_.emplace(program, std::vector<std::pair<std::string, bool>>{}).first;
-    for (const auto& [seen, found] : it->second) {
-      if (seen == path) return found;
-    }
-    const bool found = program_on_path(program, env);
-    it->second.emplace_back(path, found);
-    return found;
-  }
+  ProgramLookup programs_;    // the programs warned about when not on PATH
 };
 
 }  // namespace
@@ -832,7 +852,10 @@ Plan make_plan(const model::Runbook& rb, const expr::Map& inputs, const PlannerO
   }
   plan.steps.reserve(entries_estimate(rb.steps) + entries_estimate(rb.on_failure) +
                      entries_estimate(rb.finally_steps));
-  Planner(options, plan).plan_runbook(rb, inputs, "", 0, Reach{});
+  DeferredCommands deferred;  // before the plan is used: finished below
+  Planner(options, plan, options.defer_commands ? &deferred : nullptr)
+      .plan_runbook(rb, inputs, "", 0, Reach{});
+  deferred.finish(plan.steps);
   if (options.digest) plan.digest = plan_digest(plan);
   return plan;
 }

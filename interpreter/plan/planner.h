@@ -29,6 +29,10 @@ struct PlannerOptions {
   // Whether make_plan works out the digest; false leaves Plan::digest empty for a caller that
   // works it out beside the JSON (plan_json_digested, plan_json.h).
   bool digest = true;
+  // Commands that read only inputs, env, run and runbook are rendered on a second thread
+  // (DeferredCommands, plan/deferred_commands.h); false renders every one in place. The plan is
+  // the same either way.
+  bool defer_commands = true;
 };
 
 // `inputs` are resolved (load::resolve_inputs, unknown where not given). The runbook must have

@@ -141,4 +141,19 @@ bool program_on_path(const std::string& program, const std::vector<std::string>&
   return false;
 }
 
+bool ProgramLookup::on_path(const std::string& program, const std::vector<std::string>& env) {
+  std::string_view path;  // the last PATH= wins, as in program_on_path
+  for (const std::string& kv : env) {
+    if (kv.size() >= 5 && kv.compare(0, 5, "PATH=") == 0) path = kv;
+  }
+  auto it = seen_.find(program);
+  if (it == seen_.end()) it = seen_.emplace(program, decltype(seen_)::mapped_type{}).first;
+  for (const auto& [seen, found] : it->second) {
+    if (seen == path) return found;
+  }
+  const bool found = program_on_path(program, env);
+  it->second.emplace_back(path, found);
+  return found;
+}
+
 }  // namespace rb::plan

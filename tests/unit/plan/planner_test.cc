@@ -2,6 +2,8 @@
 // handlers and includes inline, the digest, and diffs of two plans.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <map>
 
 #include "base/diagnostic_renderer.h"
@@ -434,4 +436,96 @@ TEST_CASE("markdown: a graph that would fill half the comment is left out, with 
   // No limit: always shown.
   md = plan::plan_markdown(p, plan::MarkdownOptions{0, graph});
   CHECK(md.find("```mermaid") != std::string::npos);
+}
+
+namespace {
+
+// The plan's text and JSON, its commands rendered on the second thread or in place.
+std::pair<std::string, std::string> shown_plan(const model::Runbook& rb, const expr::Map& inputs,
+                                               bool defer) {
+  plan::PlannerOptions o;
+  o.base_env = {"PATH=/usr/bin:/bin"};
+  o.check_programs = true;  // warnings from the thread's own PATH lookups too
+  o.defer_commands = defer;
+  plan::Plan p = plan::make_plan(rb, inputs, o);
+  return {plan::plan_text(p), plan::plan_json(p)};
+}
+
+}  // namespace
+
+TEST_CASE("commands rendered on the second thread give the plan rendered in place") {
+  // 1,300 steps (the thread takes over at the 256th command): commands that read only inputs
+  // (deferred) and ones that read vars or steps (in place), raw() and missing programs
+  // (warnings), a script an input's value cannot go into (a render error), skipped steps, and
+  // a vars error whose warning goes before the first step's own.
+  std::string y =
+      "runbook: 1\nname: deferred\ninputs:\n  app: { type: string, default: db }\n"
+      "  n: { type: string, default: 'x1' }\n  mode: { type: string, default: store }\n"
+      "vars:\n  bad: ${{ fromJSON('{') }}\nsteps:\n";
+  for (int i = 0; i < 1300; ++i) {
+    const std::string k = std::to_string(i);
+    switch (i % 6) {
+      case 0:
+        y += "  - id: s" + k + "\n    run: juju status ${{ inputs.app }} --format json\n";
+        break;
+      case 1:
+        y += "  - id: s" + k + "\n    exec: [no-such-tool-" + k + ", \"${{ raw(inputs.app) }}\"]\n";
+        break;
+      case 2:
+        y += "  - id: s" + k + "\n    run: echo $(( ${{ inputs.n }} + 1 ))\n";
+        break;
+      case 3:
+        y += "  - id: s" + k + "\n    if: inputs.mode == 'local'\n    run: missing-" + k +
+             " ${{ inputs.app }}\n";
+        break;
+      case 4:
+        y += "  - id: s" + k + "\n    run: echo ${{ steps.s" + std::to_string(i - 4) +
+             ".status }} ${{ vars.bad }}\n";
+        break;
+      default:
+        y += "  - id: s" + k + "\n    set: { last: \"${{ inputs.app }}-" + k + "\" }\n";
+        break;
+    }
+  }
+  Diagnostics diags;
+  auto rb = load::load_runbook_text("deferred.yaml", y, diags);
+  REQUIRE(rb);
+  check::check_runbook(*rb, diags);
+  INFO(render_diagnostics(diags));
+  REQUIRE_FALSE(diags.has_errors());
+  const expr::Map inputs = inputs_of(*rb);
+  const auto in_place = shown_plan(*rb, inputs, false);
+  CHECK(in_place.first.find("is not on PATH here") != std::string::npos);
+  CHECK(in_place.first.find("uses raw()") != std::string::npos);
+  CHECK(in_place.first.find("the run fails here") != std::string::npos);
+  CHECK(in_place.first.find("the run fails before any step") != std::string::npos);
+  const auto deferred = shown_plan(*rb, inputs, true);
+  CHECK(deferred.first == in_place.first);
+  CHECK(deferred.second == in_place.second);
+
+  // A short plan (no thread: rendered at the end), and every runbook of the repository.
+  auto short_rb = load_rb(kVerdicts);
+  CHECK(shown_plan(*short_rb, inputs_of(*short_rb), true) ==
+        shown_plan(*short_rb, inputs_of(*short_rb), false));
+  namespace fs = std::filesystem;
+  int compared = 0;
+  for (const char* dir : {"runbooks", "examples"}) {
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(RUNBOOK_SOURCE_DIR) / dir)) {
+      const std::string path = entry.path().string();
+      if (entry.path().extension() != ".yaml" || path.find(".test.yaml") != std::string::npos) {
+        continue;
+      }
+      Diagnostics d;
+      auto r = load::load_runbook_file(path, d);
+      if (!r || d.has_errors()) continue;  // not a runbook (a simulator's file)
+      check::check_runbook(*r, d);
+      std::vector<std::string> problems, missing;
+      auto in = d.has_errors() ? std::nullopt : load::resolve_inputs(*r, {}, &problems, &missing);
+      if (!in) continue;
+      INFO(path);
+      CHECK(shown_plan(*r, *in, true) == shown_plan(*r, *in, false));
+      ++compared;
+    }
+  }
+  CHECK(compared >= 10);
 }

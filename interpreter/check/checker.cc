@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 #include <string_view>
+#include <system_error>
 #include <unordered_map>
 
 #include "base/spelling.h"
@@ -235,9 +236,16 @@ class RunbookChecker {
     RunbookChecker second(rb_, second_diags, no_includes, options_);
     second.in_half_ = true;
     in_half_ = true;
-    auto done = std::async(std::launch::async, [&] {
-      for (size_t i = half; i < steps.size(); ++i) second.check_step(steps[i], scope);
-    });
+    std::future<void> done;
+    try {
+      done = std::async(std::launch::async, [&] {
+        for (size_t i = half; i < steps.size(); ++i) second.check_step(steps[i], scope);
+      });
+    } catch (const std::system_error&) {  // no thread to be had: one pass
+      in_half_ = false;
+      for (const model::Step& s : steps) check_step(s, scope);
+      return;
+    }
     struct Join {  // the second half ends before anything it reads goes away
       std::future<void>& f;
       ~Join() {

@@ -93,28 +93,7 @@ struct DeferredCommands::State {
       j.warnings.push_back(std::string(err.what()) + ": the run fails here");
       return;
     }
-    auto each_template = [&](auto f) {
-      if (const auto* sh = std::get_if<model::ShellCommand>(j.command)) {
-        f(sh->script);
-      } else {
-        for (const expr::Template& t : std::get<model::ExecCommand>(*j.command).argv) f(t);
-      }
-    };
-    each_template([&](const expr::Template& t) {
-      for (const expr::TemplatePart& part : t.parts()) {
-        if (part.expr && part.expr->calls_raw()) {
-          j.warnings.push_back("${{ " + part.expr->text() +
-                               " }} uses raw(): inserted unquoted, so check it cannot inject code");
-        }
-      }
-    });
-    if (j.check_programs) {
-      for (const std::string& program : command_programs(*j.command, rc)) {
-        if (!programs.on_path(program, *j.env)) {
-          j.warnings.push_back("'" + program + "' is not on PATH here");
-        }
-      }
-    }
+    command_warnings(*j.command, rc, j.check_programs, *j.env, programs, j.warnings);
     j.text = std::move(rc.display);
   }
 

@@ -555,21 +555,8 @@ class Planner {
       return;
     }
     e.command = mask(rc.display);
-    each_command_template(command, [&](const expr::Template& t) {
-      for (const expr::TemplatePart& part : t.parts()) {
-        if (part.expr && part.expr->calls_raw()) {
-          e.warnings.push_back("${{ " + part.expr->text() +
-                               " }} uses raw(): inserted unquoted, so check it cannot inject code");
-        }
-      }
-    });
-    if (options_.check_programs && e.verdict != Verdict::kSkipped) {
-      for (const std::string& program : command_programs(command, rc)) {
-        if (!programs_.on_path(program, f.env)) {
-          e.warnings.push_back("'" + program + "' is not on PATH here");
-        }
-      }
-    }
+    command_warnings(command, rc, options_.check_programs && e.verdict != Verdict::kSkipped, f.env,
+                     programs_, e.warnings);
     if (may_probe && options_.probe && step.readonly && e.verdict == Verdict::kRuns) {
       // What a check sees after a step that changes something is not what it sees now.
       if (first_change_.empty()) {

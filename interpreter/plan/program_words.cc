@@ -156,4 +156,26 @@ bool ProgramLookup::on_path(const std::string& program, const std::vector<std::s
   return found;
 }
 
+void command_warnings(const model::Command& command, const command::RenderedCommand& rendered,
+                      bool check_programs, const std::vector<std::string>& env,
+                      ProgramLookup& programs, std::vector<std::string>& out) {
+  auto raw_warnings = [&](const expr::Template& t) {
+    for (const expr::TemplatePart& part : t.parts()) {
+      if (part.expr && part.expr->calls_raw()) {
+        out.push_back("${{ " + part.expr->text() +
+                      " }} uses raw(): inserted unquoted, so check it cannot inject code");
+      }
+    }
+  };
+  if (const auto* sh = std::get_if<model::ShellCommand>(&command)) {
+    raw_warnings(sh->script);
+  } else {
+    for (const expr::Template& t : std::get<model::ExecCommand>(command).argv) raw_warnings(t);
+  }
+  if (!check_programs) return;
+  for (const std::string& program : command_programs(command, rendered)) {
+    if (!programs.on_path(program, env)) out.push_back("'" + program + "' is not on PATH here");
+  }
+}
+
 }  // namespace rb::plan

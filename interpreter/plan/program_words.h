@@ -22,6 +22,14 @@ std::vector<std::string> command_programs(const model::Command& command,
 // of `env` ("K=V").
 bool program_on_path(const std::string& program, const std::vector<std::string>& env);
 
+class ProgramLookup;
+
+// What a reviewer is warned about in a rendered command, added to `out`: each raw()
+// interpolation, then (when `check_programs`) each program not found on the PATH of `env`.
+void command_warnings(const model::Command& command, const command::RenderedCommand& rendered,
+                      bool check_programs, const std::vector<std::string>& env,
+                      ProgramLookup& programs, std::vector<std::string>& out);
+
 // program_on_path's answers, kept by program and PATH: it asks the file system once for each
 // folder of PATH, which for 10,000 commands was more time than the rest of the plan. One per
 // thread.

@@ -3,14 +3,11 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <utility>
 
-#include "command/command_render.h"
 #include "expr/ast.h"
-#include "expr/evaluate.h"
 #include "plan/program_words.h"
 
 namespace rb::plan {
@@ -32,11 +29,6 @@ bool reads_only_fixed_names(const expr::Template& t) {
     if (p.expr && !reads_only_fixed_names(p.expr->root())) return false;
   }
   return true;
-}
-
-std::string located(const expr::EvalError& e) {
-  std::string where = e.location().str();
-  return where.empty() ? e.message() : where + ": " + e.message();
 }
 
 }  // namespace
@@ -83,18 +75,14 @@ struct DeferredCommands::State {
 
   // What the planner's describe_command does for a command, with nothing to mask.
   static void render(Job& j, ProgramLookup& programs) {
-    command::RenderedCommand rc;
-    try {
-      rc = command::render_command(*j.command, *j.scope);
-    } catch (const expr::EvalError& err) {
-      j.warnings.push_back(located(err) + ": the run fails here");
-      return;
-    } catch (const std::runtime_error& err) {
-      j.warnings.push_back(std::string(err.what()) + ": the run fails here");
+    std::string failure;
+    std::optional<command::RenderedCommand> rc = render_for_plan(*j.command, *j.scope, &failure);
+    if (!rc) {
+      j.warnings.push_back(std::move(failure));
       return;
     }
-    command_warnings(*j.command, rc, j.check_programs, *j.env, programs, j.warnings);
-    j.text = std::move(rc.display);
+    command_warnings(*j.command, *rc, j.check_programs, *j.env, programs, j.warnings);
+    j.text = std::move(rc->display);
   }
 
   void run() {

@@ -122,11 +122,6 @@ void each_command_template(const model::Command& command, F f) {
   }
 }
 
-std::string located(const expr::EvalError& e) {
-  std::string where = e.location().str();
-  return where.empty() ? e.message() : where + ": " + e.message();
-}
-
 // About how many entries a plan of these steps has (a loop over a list written out counts its
 // items; one over an expression, and an included runbook, count one), to reserve them at once.
 size_t entries_estimate(const std::vector<model::Step>& steps) {
@@ -542,18 +537,15 @@ class Planner {
       defer(f, command, e);
       return;
     }
-    command::RenderedCommand rc;
-    try {
-      each_command_template(command, [&](const expr::Template& t) { derive(t, scope); });
-      for (const model::NamedTemplate& env : step.env) derive(env.value, scope);
-      rc = command::render_command(command, scope);
-    } catch (const expr::EvalError& err) {
-      e.warnings.push_back(mask(located(err) + ": the run fails here"));
-      return;
-    } catch (const std::runtime_error& err) {
-      e.warnings.push_back(mask(std::string(err.what()) + ": the run fails here"));
+    each_command_template(command, [&](const expr::Template& t) { derive(t, scope); });
+    for (const model::NamedTemplate& env : step.env) derive(env.value, scope);
+    std::string failure;
+    std::optional<command::RenderedCommand> rendered = render_for_plan(command, scope, &failure);
+    if (!rendered) {
+      e.warnings.push_back(mask(failure));
       return;
     }
+    const command::RenderedCommand& rc = *rendered;
     e.command = mask(rc.display);
     command_warnings(command, rc, options_.check_programs && e.verdict != Verdict::kSkipped, f.env,
                      programs_, e.warnings);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <stdexcept>
 #include <string_view>
 #include <unordered_set>
 
@@ -139,6 +140,24 @@ bool program_on_path(const std::string& program, const std::vector<std::string>&
     start = colon + 1;
   }
   return false;
+}
+
+std::string located(const expr::EvalError& e) {
+  std::string where = e.location().str();
+  return where.empty() ? e.message() : where + ": " + e.message();
+}
+
+std::optional<command::RenderedCommand> render_for_plan(const model::Command& command,
+                                                        const expr::Scope& scope,
+                                                        std::string* failure) {
+  try {
+    return command::render_command(command, scope);
+  } catch (const expr::EvalError& err) {
+    *failure = located(err) + ": the run fails here";
+  } catch (const std::runtime_error& err) {
+    *failure = std::string(err.what()) + ": the run fails here";
+  }
+  return std::nullopt;
 }
 
 bool ProgramLookup::on_path(const std::string& program, const std::vector<std::string>& env) {

@@ -1,13 +1,17 @@
 #pragma once
 // The programs a command starts, as far as a plan can tell without running it, so a reviewer is
-// warned about one that is not installed (a typo, or a tool missing on the machine that runs).
+// warned about one that is not installed (a typo, or a tool missing on the machine that runs);
+// and the rest of what a plan says about a command: its rendering, or why a run fails there,
+// and its warnings.
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "command/command_render.h"
+#include "expr/evaluate.h"
 #include "load/model.h"
 
 namespace rb::plan {
@@ -21,6 +25,15 @@ std::vector<std::string> command_programs(const model::Command& command,
 // Whether `program` would be found: a path is checked as it is; a name is searched in the PATH
 // of `env` ("K=V").
 bool program_on_path(const std::string& program, const std::vector<std::string>& env);
+
+// "FILE:LINE:COL: message" of an evaluation error (the message alone where it has no place).
+std::string located(const expr::EvalError& e);
+
+// The command rendered in `scope` as a run would render it; nullopt, with *failure set to the
+// reason and "the run fails here", where a run would fail instead.
+std::optional<command::RenderedCommand> render_for_plan(const model::Command& command,
+                                                        const expr::Scope& scope,
+                                                        std::string* failure);
 
 class ProgramLookup;
 
